@@ -1,0 +1,45 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "seatctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "seatctl", targets: ["seatctl"]),
+        .library(name: "SeatCore", targets: ["SeatCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "SeatCore"),
+        .target(
+            name: "SeatConfig",
+            dependencies: ["SeatCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "SeatStore",
+            dependencies: ["SeatCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "SeatCLI",
+            dependencies: [
+                "SeatCore", "SeatConfig", "SeatStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources/catalog.yaml")]
+        ),
+        .executableTarget(name: "seatctl", dependencies: ["SeatCLI"]),
+        .testTarget(name: "SeatCoreTests", dependencies: ["SeatCore"]),
+        .testTarget(name: "SeatConfigTests", dependencies: ["SeatConfig"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SeatStoreTests", dependencies: ["SeatStore"]),
+        .testTarget(
+            name: "SeatCLITests",
+            dependencies: ["SeatCLI"],
+            resources: [.copy("Golden")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

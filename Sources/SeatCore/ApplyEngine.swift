@@ -1,0 +1,347 @@
+import Foundation
+
+/// Why a change set cannot be applied to a ledger snapshot. Seeing one means
+/// the ledger is not what the change set was planned against, or the change
+/// set was edited: nothing is written.
+public struct ApplyError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The 1-based step that failed, or 0 for the change set as a whole.
+    public var step: Int
+    public var reason: String
+    /// Set when a business rule would break after this step.
+    public var code: RuleCode?
+
+    public init(step: Int, reason: String, code: RuleCode? = nil) {
+        self.step = step
+        self.reason = reason
+        self.code = code
+    }
+
+    public var description: String {
+        step == 0 ? reason : "step \(step): \(reason)"
+    }
+}
+
+/// Computes the rows an apply writes: executes a change set, step by step,
+/// on an in-memory copy of the snapshot it was planned against, checking
+/// after every step that each change still fits (the license is free, the
+/// user exists, the account keeps an administrator).
+///
+/// It runs inside the store's write transaction, so stores stay thin and
+/// every store writes exactly the same rows.
+public struct ApplyEngine {
+    /// Who the journal names.
+    public var actor: String
+    public var now: Date
+    /// Draws a candidate license code; the engine retries until the store
+    /// says the code is free and it is not used in this apply already.
+    public var drawCode: () -> String
+    /// Draws a new account's lineage.
+    public var drawLineage: () -> String
+
+    public init(actor: String, now: Date, drawCode: @escaping () -> String = LicenseCode.random,
+                drawLineage: @escaping () -> String = LicenseCode.randomLineage) {
+        self.actor = actor
+        self.now = now
+        self.drawCode = drawCode
+        self.drawLineage = drawLineage
+    }
+
+    public func writes(for changeSet: ChangeSet, on snapshot: LedgerSnapshot,
+                       isCodeFree: (String) throws -> Bool) throws -> LedgerWrites {
+        var state = try EngineState(changeSet: changeSet, snapshot: snapshot, actor: actor, now: now, lineage: drawLineage)
+        for (index, change) in changeSet.changes.enumerated() {
+            do {
+                try state.apply(change) { used in try self.freshCode(isCodeFree: isCodeFree, used: used) }
+            } catch let error as ApplyError {
+                throw ApplyError(step: index + 1, reason: error.reason, code: error.code)
+            }
+        }
+        return state.finish(deferred: changeSet.deferred, closes: changeSet.accountChange?.closes == true)
+    }
+
+    private func freshCode(isCodeFree: (String) throws -> Bool, used: Set<String>) throws -> String {
+        for _ in 0..<1000 {
+            let code = drawCode()
+            if !used.contains(code), try isCodeFree(code) { return code }
+        }
+        throw ApplyError(step: 0, reason: "could not draw an unused license code")
+    }
+}
+
+/// License codes and lineages from the system's secure random source.
+public enum LicenseCode {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+    /// 8 characters, A–Z and 0–9.
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<8).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+
+    /// 32 lower-case hex digits.
+    public static func randomLineage() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let hex = String(generator.next(), radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    /// True for a well-formed code.
+    public static func isValid(_ code: String) -> Bool {
+        code.utf8.count == 8 && code.utf8.allSatisfy { (65...90).contains($0) || (48...57).contains($0) }
+    }
+}
+
+private struct EngineState {
+    var account: LedgerAccount
+    let isNewAccount: Bool
+    let actor: String
+    let now: Date
+    let today: Day
+    var users: [String: LedgerUser]
+    var licenses: [String: License]
+    var changedUsers: Set<String> = []
+    var changedLicenses: Set<String> = []
+    /// Every code in the snapshot or drawn in this apply.
+    var codes: Set<String>
+    /// Unassigned, non-expired, owned license codes by plan.
+    var free: [String: Set<String>] = [:]
+    /// Non-expired owned licenses held, by user.
+    var held: [String: Set<String>] = [:]
+    var owned: [String: Int] = [:]
+    var contractStarts: [String: Day]
+    var newContractStarts: [String: Day] = [:]
+    var journal: [JournalEntry] = []
+    var nextSequence: Int64
+    var activeAdministrators = 0
+    /// Free codes of a plan in assignment order (active before paused, oldest
+    /// first), built when first needed and dropped when a license is freed.
+    var queues: [String: (codes: [String], next: Int)] = [:]
+
+    init(changeSet: ChangeSet, snapshot: LedgerSnapshot, actor: String, now: Date, lineage: () -> String) throws {
+        if let existing = snapshot.account {
+            guard existing.id == changeSet.account, existing.lineage == changeSet.lineage, existing.serial == changeSet.serial else {
+                throw ApplyError(step: 0, reason: "the ledger is not the one the change set was planned against")
+            }
+            account = existing
+            isNewAccount = false
+            if let change = changeSet.accountChange {
+                guard !change.isNew else { throw ApplyError(step: 0, reason: "account \"\(existing.id)\" exists already") }
+                account.name = change.name
+                account.timezone = change.timezone
+            }
+        } else {
+            guard let change = changeSet.accountChange, change.isNew, changeSet.lineage == nil, changeSet.serial == 0 else {
+                throw ApplyError(step: 0, reason: "account \"\(changeSet.account)\" does not exist")
+            }
+            account = LedgerAccount(id: change.id, kind: change.kind, name: change.name, timezone: change.timezone,
+                                    lineage: lineage(), serial: 0, createdAt: now)
+            isNewAccount = true
+        }
+        guard account.status == .open else { throw ApplyError(step: 0, reason: "account \"\(account.id)\" is closed", code: .accountClosed) }
+        self.actor = actor
+        self.now = now
+        let zone = TimeZone(identifier: account.timezone) ?? TimeZone(identifier: "UTC")!
+        today = Day(now, in: zone)
+        users = Dictionary(snapshot.users.map { ($0.email, $0) }, uniquingKeysWith: { a, _ in a })
+        licenses = Dictionary(snapshot.licenses.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        codes = Set(licenses.keys)
+        contractStarts = snapshot.contractStarts
+        nextSequence = (snapshot.licenses.map(\.sequence).max() ?? 0) + 1
+        for license in snapshot.licenses {
+            switch license.effectiveStatus(on: today) {
+            case .active, .paused:
+                owned[license.plan, default: 0] += 1
+                if let holder = license.assignedTo { held[holder, default: []].insert(license.code) } else { free[license.plan, default: []].insert(license.code) }
+            case .expired, .removed:
+                break
+            }
+        }
+        activeAdministrators = users.values.filter(isActiveAdministrator).count
+    }
+
+    func isActiveAdministrator(_ user: LedgerUser) -> Bool {
+        guard user.status == .active, user.role == .administrator else { return false }
+        let codes = held[user.email] ?? []
+        return codes.isEmpty || codes.contains { licenses[$0]?.status != .paused }
+    }
+
+    mutating func log(_ action: ChangeAction, _ subject: String, from: String?, to: String?) {
+        journal.append(JournalEntry(at: now, account: account.id, actor: actor, action: action.rawValue, subject: subject,
+                                    from: from, to: to, serial: account.serial + 1))
+    }
+
+    mutating func setUser(_ user: LedgerUser) {
+        users[user.email] = user
+        changedUsers.insert(user.email)
+    }
+
+    mutating func setLicense(_ license: License) {
+        licenses[license.code] = license
+        changedLicenses.insert(license.code)
+    }
+
+    func activeUser(_ email: String) throws -> LedgerUser {
+        guard let user = users[email], user.status == .active else { throw ApplyError(step: 0, reason: "user \(email) is not an active user of the account") }
+        return user
+    }
+
+    mutating func apply(_ change: Change, newCode: (Set<String>) throws -> String) throws {
+        let subject = change.user.flatMap { users[$0] }
+        let wasAdministrator = subject.map(isActiveAdministrator) ?? false
+        let adminsBefore = activeAdministrators
+        switch change {
+        case let .addUser(email, attributes):
+            if let existing = users[email], existing.status == .active { throw ApplyError(step: 0, reason: "user \(email) exists already") }
+            let previous = users[email]
+            setUser(LedgerUser(email: email, name: attributes.name, role: attributes.role, isExternal: attributes.isExternal, status: .active))
+            log(.addUser, email, from: previous.map { _ in "terminated" }, to: describe(attributes))
+
+        case let .updateUser(email, from, to):
+            var user = try activeUser(email)
+            guard UserAttributes(name: user.name, role: user.role, isExternal: user.isExternal) == from else {
+                throw ApplyError(step: 0, reason: "user \(email) changed since the plan was made")
+            }
+            user.name = to.name
+            user.role = to.role
+            user.isExternal = to.isExternal
+            setUser(user)
+            log(.updateUser, email, from: describe(from), to: describe(to))
+
+        case let .buy(plan, count, from, to):
+            guard owned[plan, default: 0] == from, to == from + count, count > 0 else {
+                throw ApplyError(step: 0, reason: "plan \"\(plan)\" has \(owned[plan, default: 0]) licenses, not \(from)")
+            }
+            for _ in 0..<count {
+                let code = try newCode(codes)
+                codes.insert(code)
+                setLicense(License(code: code, plan: plan, status: .active, createdAt: now, sequence: nextSequence))
+                nextSequence += 1
+                free[plan, default: []].insert(code)
+                queues[plan] = nil
+            }
+            owned[plan] = to
+            if contractStarts[plan] == nil {
+                contractStarts[plan] = today
+                newContractStarts[plan] = today
+            }
+            log(.buy, plan, from: String(from), to: String(to))
+
+        case let .assign(email, plan, code):
+            _ = try activeUser(email)
+            if (held[email] ?? []).contains(where: { licenses[$0]?.plan == plan }) {
+                throw ApplyError(step: 0, reason: "\(email) holds a license of \"\(plan)\" already")
+            }
+            let chosen: String
+            if let code {
+                guard free[plan]?.contains(code) == true else { throw ApplyError(step: 0, reason: "license \(code) of \"\(plan)\" is not free") }
+                chosen = code
+            } else {
+                guard let oldest = nextFree(plan) else { throw ApplyError(step: 0, reason: "no free license of \"\(plan)\" to assign to \(email)") }
+                chosen = oldest
+            }
+            var license = licenses[chosen]!
+            license.assignedTo = email
+            license.status = .active
+            if license.activatedAt == nil { license.activatedAt = now }
+            setLicense(license)
+            free[plan]?.remove(chosen)
+            held[email, default: []].insert(chosen)
+            log(.assign, email, from: nil, to: "\(plan) (\(chosen))")
+
+        case let .resume(email, _), let .pause(email, _):
+            _ = try activeUser(email)
+            let pausing = change.action == .pause
+            var flipped: [String] = []
+            for code in (held[email] ?? []).sorted() {
+                guard var license = licenses[code], license.status == (pausing ? .active : .paused) else { continue }
+                license.status = pausing ? .paused : .active
+                setLicense(license)
+                flipped.append("\(license.plan) (\(code))")
+            }
+            guard !flipped.isEmpty else { throw ApplyError(step: 0, reason: "\(email) holds no license to \(pausing ? "pause" : "resume")") }
+            log(change.action, email, from: pausing ? "active" : "paused", to: (pausing ? "paused: " : "active: ") + flipped.joined(separator: ", "))
+
+        case let .unassign(email, plan, code):
+            guard var license = licenses[code], license.assignedTo == email, license.plan == plan else {
+                throw ApplyError(step: 0, reason: "license \(code) of \"\(plan)\" is not assigned to \(email)")
+            }
+            license.assignedTo = nil
+            let isOwned = license.effectiveStatus(on: today) == .active || license.effectiveStatus(on: today) == .paused
+            if license.status == .paused { license.status = .active }
+            setLicense(license)
+            held[email]?.remove(code)
+            if isOwned {
+                free[plan, default: []].insert(code)
+                queues[plan] = nil
+            }
+            log(.unassign, email, from: "\(plan) (\(code))", to: nil)
+
+        case let .terminateUser(email):
+            var user = try activeUser(email)
+            if let codes = held[email], !codes.isEmpty { throw ApplyError(step: 0, reason: "\(email) still holds \(codes.count) license(s)") }
+            user.status = .terminated
+            setUser(user)
+            log(.terminateUser, email, from: "active", to: "terminated")
+
+        case let .remove(plan, count, from, to, codes):
+            guard owned[plan, default: 0] == from, to == from - count, codes.count == count, Set(codes).count == count else {
+                throw ApplyError(step: 0, reason: "plan \"\(plan)\" has \(owned[plan, default: 0]) licenses, not \(from)")
+            }
+            for code in codes {
+                guard var license = licenses[code], license.plan == plan, free[plan]?.contains(code) == true else {
+                    throw ApplyError(step: 0, reason: "license \(code) of \"\(plan)\" is assigned or not owned", code: .assignedLicense)
+                }
+                license.status = .removed
+                license.endDate = today
+                setLicense(license)
+                free[plan]?.remove(code)
+            }
+            owned[plan] = to
+            log(.remove, plan, from: String(from), to: String(to) + " (" + codes.joined(separator: ", ") + ")")
+        }
+        if account.kind == .enterprise, let email = change.user {
+            let isAdministrator = users[email].map(isActiveAdministrator) ?? false
+            activeAdministrators += (isAdministrator ? 1 : 0) - (wasAdministrator ? 1 : 0)
+            if adminsBefore > 0 && activeAdministrators == 0 {
+                throw ApplyError(step: 0, reason: "the account would have no active administrator", code: .lastAdministrator)
+            }
+        }
+    }
+
+    /// The oldest unassigned active license of `plan`, else the oldest paused one.
+    mutating func nextFree(_ plan: String) -> String? {
+        if queues[plan] == nil {
+            let ordered = (free[plan] ?? []).compactMap { licenses[$0] }
+                .sorted { ($0.status == .paused ? 1 : 0, $0.createdAt, $0.sequence, $0.code) < ($1.status == .paused ? 1 : 0, $1.createdAt, $1.sequence, $1.code) }
+            queues[plan] = (ordered.map(\.code), 0)
+        }
+        while let queue = queues[plan], queue.next < queue.codes.count {
+            let code = queue.codes[queue.next]
+            queues[plan]!.next += 1
+            if free[plan]?.contains(code) == true { return code }
+        }
+        return nil
+    }
+
+    func describe(_ attributes: UserAttributes) -> String {
+        var parts = ["role=\(attributes.role.rawValue)"]
+        if let name = attributes.name { parts.append("name=\(name)") }
+        if attributes.isExternal { parts.append("external") }
+        return parts.joined(separator: " ")
+    }
+
+    func finish(deferred: [Deferral], closes: Bool) -> LedgerWrites {
+        var account = self.account
+        account.serial += 1
+        if closes { account.status = .closed }
+        return LedgerWrites(
+            account: account, isNewAccount: isNewAccount,
+            users: changedUsers.sorted().compactMap { users[$0] },
+            licenses: changedLicenses.compactMap { licenses[$0] }.sorted(by: License.olderFirst),
+            contractStarts: newContractStarts,
+            deferrals: deferred.map { RecordedDeferral(plan: $0.plan, until: $0.until) },
+            journal: journal)
+    }
+}

@@ -1,0 +1,399 @@
+import Foundation
+
+/// Turns a desired state and a ledger snapshot into a ``ChangeSet``.
+///
+/// The planner is a pure function of its inputs: the same file, ledger,
+/// catalog and clock give the same change set. It works in a constant number
+/// of passes over users and licenses (hash maps, no nested scans), so a
+/// 100,000-user account plans in time proportional to its size.
+public struct Planner: Sendable {
+    public var catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    public func plan(_ desired: DesiredState, against ledger: LedgerSnapshot, now: Date) -> ChangeSet {
+        var work = PlanWork(desired: desired, ledger: ledger, catalog: catalog, now: now)
+        work.run()
+        return work.result()
+    }
+}
+
+/// A user's license picture in the ledger, built once.
+private struct Holdings {
+    /// Non-expired licenses held, by plan (normally one per plan).
+    var byPlan: [String: [License]] = [:]
+    /// Expired licenses still assigned to the user.
+    var expired: [License] = []
+
+    var isPaused: Bool {
+        var any = false
+        for licenses in byPlan.values {
+            for license in licenses {
+                if license.status != .paused { return false }
+                any = true
+            }
+        }
+        return any
+    }
+}
+
+private struct PlanWork {
+    let desired: DesiredState
+    let ledger: LedgerSnapshot
+    let catalog: Catalog
+    let now: Date
+    let today: Day
+    let kind: AccountKind
+
+    var diagnostics: [Diagnostic] = []
+    var deferred: [Deferral] = []
+    var accountChange: AccountChange?
+
+    var addUsers: [(Role, String, Change)] = []
+    var promotions: [Change] = []
+    var demotions: [Change] = []
+    var buys: [Change] = []
+    var assigns: [(String, String, Change)] = []
+    var resumes: [Change] = []
+    var pauses: [Change] = []
+    var unassigns: [(String, String, Change)] = []
+    var terminations: [Change] = []
+    var removals: [Change] = []
+
+    /// Ledger users by email.
+    var ledgerUsers: [String: LedgerUser] = [:]
+    var holdings: [String: Holdings] = [:]
+    /// Owned (active or paused) licenses by plan.
+    var owned: [String: [License]] = [:]
+    /// Licenses freed by unassignments in this change set, by plan.
+    var freed: [String: [License]] = [:]
+    /// Users who keep their license of a plan, by plan.
+    var keptHolders: [String: Int] = [:]
+    /// Of the kept holders, those not in the file.
+    var unmanagedHolders: [String: Int] = [:]
+    /// Users who need a license of a plan they don't hold, by plan.
+    var newHolders: [String: [String]] = [:]
+
+    init(desired: DesiredState, ledger: LedgerSnapshot, catalog: Catalog, now: Date) {
+        self.desired = desired
+        self.ledger = ledger
+        self.catalog = catalog
+        self.now = now
+        self.kind = desired.kind.value
+        let zone = TimeZone(identifier: ledger.account?.timezone ?? desired.timezone.value) ?? TimeZone(identifier: "UTC")!
+        self.today = Day(now, in: zone)
+    }
+
+    mutating func run() {
+        diagnostics = FileRules.check(desired, catalog: catalog, checksAssignedCounts: false, checksAdministrators: false)
+        checkAccount()
+        indexLedger()
+        planUsers()
+        planLicenses()
+        checkAdministrators()
+        if kind == .selfEmployed { checkSelfEmployed() }
+    }
+
+    // MARK: Account
+
+    mutating func checkAccount() {
+        let id = desired.account.value
+        guard let account = ledger.account else {
+            accountChange = AccountChange(id: id, kind: kind, isNew: true, name: desired.name?.value, timezone: desired.timezone.value)
+            return
+        }
+        if account.status == .closed {
+            diagnostics.append(.error(.accountClosed, "account \"\(id)\" is closed; nothing more can be applied to it",
+                                      at: desired.account.location))
+        }
+        if account.kind != kind {
+            diagnostics.append(.error(.selfEmployedFixed,
+                "account \"\(id)\" is \(account.kind.rawValue); an account's kind is fixed once applied",
+                at: desired.kind.location, hint: "write `kind: \(account.kind.rawValue)`"))
+        }
+        let name = desired.name?.value ?? account.name
+        if name != account.name || desired.timezone.value != account.timezone {
+            accountChange = AccountChange(id: id, kind: account.kind, isNew: false, name: name, timezone: desired.timezone.value,
+                                          previousName: account.name, previousTimezone: account.timezone)
+        }
+    }
+
+    // MARK: Ledger index
+
+    mutating func indexLedger() {
+        for user in ledger.users { ledgerUsers[user.email] = user }
+        for license in ledger.licenses {
+            let status = license.effectiveStatus(on: today)
+            switch status {
+            case .active, .paused:
+                owned[license.plan, default: []].append(license)
+                if let holder = license.assignedTo { holdings[holder, default: Holdings()].byPlan[license.plan, default: []].append(license) }
+            case .expired:
+                if let holder = license.assignedTo { holdings[holder, default: Holdings()].expired.append(license) }
+            case .removed:
+                break
+            }
+        }
+    }
+
+    // MARK: Users and subscriptions
+
+    mutating func unassign(_ email: String, _ license: License) {
+        unassigns.append((license.plan, email, .unassign(email: email, plan: license.plan, license: license.code)))
+        freed[license.plan, default: []].append(license)
+    }
+
+    mutating func planUsers() {
+        var inFile: Set<String> = []
+        for user in desired.users {
+            inFile.insert(user.email)
+            planUser(user)
+        }
+        // Users in the ledger but not in the file: kept (and warned about) or pruned.
+        let others = ledger.users.filter { $0.status == .active && !inFile.contains($0.email) }.sorted { $0.email < $1.email }
+        for user in others {
+            let held = holdings[user.email] ?? Holdings()
+            if desired.prune.value || (kind == .selfEmployed && desired.closeAccount.value) {
+                for license in (held.byPlan.values.joined() + held.expired).sorted(by: License.olderFirst) {
+                    unassign(user.email, license)
+                }
+                terminations.append(.terminateUser(email: user.email))
+            } else {
+                diagnostics.append(.warning(.unmanagedUser,
+                    "\(user.email) is in the ledger but not in this file; it is left as it is because prune is false",
+                    at: desired.usersLocation, hint: "add it to users:, or set `prune: true` to terminate users not in the file"))
+                for (plan, licenses) in held.byPlan {
+                    keptHolders[plan, default: 0] += licenses.count
+                    unmanagedHolders[plan, default: 0] += licenses.count
+                }
+            }
+        }
+    }
+
+    mutating func planUser(_ user: DesiredUser) {
+        let email = user.email
+        let attributes = UserAttributes(name: user.name?.value, role: effectiveRole(user), isExternal: user.isExternal.value)
+        if let existing = ledgerUsers[email], existing.status == .active {
+            let wanted = UserAttributes(name: user.name?.value ?? existing.name, role: attributes.role, isExternal: attributes.isExternal)
+            let current = UserAttributes(name: existing.name, role: existing.role, isExternal: existing.isExternal)
+            if wanted != current {
+                let change = Change.updateUser(email: email, from: current, to: wanted)
+                if current.role == .administrator && wanted.role != .administrator { demotions.append(change) } else { promotions.append(change) }
+            }
+        } else {
+            addUsers.append((attributes.role, email, .addUser(email: email, attributes)))
+        }
+
+        let held = holdings[email] ?? Holdings()
+        let wanted = user.isExternal.value ? [] : user.plans.map(\.value)
+        let wantedSet = Set(wanted)
+        for license in held.expired.sorted(by: License.olderFirst) {
+            diagnostics.append(.warning(.licenseExpired,
+                "license \(license.code) of plan \"\(license.plan)\" held by \(email) expired\(license.endDate.map { " on \($0)" } ?? ""); it is unassigned\(wantedSet.contains(license.plan) ? " and another license of the plan is assigned" : "")",
+                at: user.location))
+            unassign(email, license)
+        }
+        var willBePaused = false
+        var willBeActive = false
+        var pausedPlans: [String] = []
+        var activePlans: [String] = []
+        for (plan, licenses) in held.byPlan.sorted(by: { $0.key < $1.key }) {
+            let sorted = licenses.sorted(by: License.olderFirst)
+            let keep = wantedSet.contains(plan) ? sorted.first : nil
+            for license in sorted where license != keep { unassign(email, license) }
+            if let keep {
+                keptHolders[plan, default: 0] += 1
+                if keep.status == .paused { willBePaused = true; pausedPlans.append(plan) } else { willBeActive = true; activePlans.append(plan) }
+            }
+        }
+        for plan in wanted where held.byPlan[plan] == nil && catalog[plan]?.isOffered(to: kind) == true {
+            newHolders[plan, default: []].append(email)
+            willBeActive = true
+            activePlans.append(plan)
+        }
+        if user.isPaused.value, willBeActive {
+            pauses.append(.pause(email: email, plans: activePlans.sorted()))
+        } else if !user.isPaused.value, willBePaused {
+            resumes.append(.resume(email: email, plans: pausedPlans.sorted()))
+        }
+    }
+
+    /// Self-employed users are administrators whether or not the file says so.
+    func effectiveRole(_ user: DesiredUser) -> Role {
+        kind == .selfEmployed && user.role.location == nil ? .administrator : user.role.value
+    }
+
+    // MARK: Licenses per plan
+
+    mutating func planLicenses() {
+        let declared = Dictionary(desired.plans.map { ($0.id.value, $0) }, uniquingKeysWith: { a, _ in a })
+        let planIDs = Set(declared.keys).union(owned.keys).union(newHolders.keys).sorted()
+        for id in planIDs {
+            let declaration = declared[id]
+            if declaration != nil, catalog[id]?.isOffered(to: kind) != true { continue } // reported by FileRules
+            let ownedLicenses = owned[id] ?? []
+            let kept = keptHolders[id] ?? 0
+            let newcomers = newHolders[id] ?? []
+            if declaration == nil && !newcomers.isEmpty { continue } // reported by FileRules
+            let target: Int
+            switch declaration?.licenses.value {
+            case .exact(let n)?: target = n
+            case .auto?: target = kept + newcomers.count + (declaration?.headroom.value ?? 0)
+            case nil: target = 0
+            }
+            let needed = kept + newcomers.count
+            if needed > target {
+                let location = declaration?.licenses.location ?? desired.plansLocation
+                if declaration == nil {
+                    diagnostics.append(.error(.assignedLicense,
+                        "plan \"\(id)\" is not declared, so its licenses would be removed, but \(kept) user\(kept == 1 ? "" : "s") not in this file hold it",
+                        at: location, hint: "declare it under plans: with `licenses: auto`, or set `prune: true`"))
+                } else {
+                    diagnostics.append(FileRules.assignedCount(plan: id, declared: target, holders: needed,
+                                                               unmanaged: unmanagedHolders[id] ?? 0, at: location))
+                }
+                continue
+            }
+            // The pool of unassigned licenses after this change set's unassignments.
+            // Unassigning resumes a paused license, so freed ones join as active.
+            // Active licenses are taken before paused ones, each oldest first.
+            let pool = (ownedLicenses.filter { $0.assignedTo == nil } + (freed[id] ?? []).filter { $0.effectiveStatus(on: today) != .expired })
+                .map { license -> License in
+                    var license = license
+                    if license.assignedTo != nil { license.status = .active }
+                    return license
+                }
+                .sorted { ($0.status == .paused ? 1 : 0, $0.createdAt, $0.sequence, $0.code) < ($1.status == .paused ? 1 : 0, $1.createdAt, $1.sequence, $1.code) }
+            if target > ownedLicenses.count {
+                buys.append(.buy(plan: id, count: target - ownedLicenses.count, from: ownedLicenses.count, to: target))
+            }
+            var next = 0
+            for email in newcomers.sorted() {
+                // Assignments take the oldest unassigned license; active ones first.
+                let code: String?
+                if next < pool.count { code = pool[next].code; next += 1 } else { code = nil }
+                assigns.append((id, email, .assign(email: email, plan: id, license: code)))
+            }
+            if target < ownedLicenses.count {
+                let count = ownedLicenses.count - target
+                // Removals take the newest unassigned licenses.
+                let candidates = pool[next...].sorted(by: License.olderFirst).suffix(count).reversed()
+                if let until = contractHold(plan: id) {
+                    deferred.append(Deferral(action: .remove, plan: id, count: count, code: .contractTerm, until: until,
+                                             location: declaration?.licenses.location ?? desired.plansLocation))
+                } else {
+                    removals.append(.remove(plan: id, count: count, from: ownedLicenses.count, to: target,
+                                            licenses: candidates.map(\.code)))
+                }
+            }
+        }
+    }
+
+    /// For a contracted plan: the renewal day a removal must wait for, or nil
+    /// when removing is allowed today (the term renews today, or an earlier
+    /// apply recorded this removal as deferred until a day that has come).
+    func contractHold(plan: String) -> Day? {
+        guard let entry = catalog[plan], entry.commitment == .contracted, let months = entry.contractMonths,
+              let start = ledger.contractStarts[plan] else { return nil }
+        if let recorded = ledger.deferrals.first(where: { $0.plan == plan }) {
+            return recorded.until <= today ? nil : recorded.until
+        }
+        let renewal = today.nextRenewal(start: start, everyMonths: months, inclusive: true)
+        return renewal == today ? nil : renewal
+    }
+
+    // MARK: Rules over the end state
+
+    mutating func checkAdministrators() {
+        guard kind == .enterprise, accountChange?.closes != true else { return }
+        var count = 0
+        for user in desired.users where user.role.value == .administrator && !user.isPaused.value { count += 1 }
+        if !desired.prune.value {
+            let inFile = Set(desired.users.map(\.email))
+            for user in ledger.users where user.status == .active && user.role == .administrator && !inFile.contains(user.email) {
+                if holdings[user.email]?.isPaused != true { count += 1 }
+            }
+        }
+        guard count == 0 else { return }
+        // Point at the demotion or pause that removes the last administrator, if there is one.
+        let culprit = desired.users.first { user in
+            guard let existing = ledgerUsers[user.email], existing.role == .administrator, existing.status == .active else { return false }
+            return user.role.value != .administrator || user.isPaused.value
+        }
+        let location = culprit.map { $0.role.value != .administrator ? ($0.role.location ?? $0.location) : ($0.isPaused.location ?? $0.location) }
+        let message = culprit.map { "\($0.email) is the account's last active administrator and cannot be \($0.role.value != .administrator ? "demoted" : "paused")" }
+            ?? "an enterprise account keeps at least one active administrator, and this change set would leave none"
+        diagnostics.append(.error(.lastAdministrator, message, at: location ?? desired.usersLocation ?? desired.account.location,
+                                  hint: "promote another user to administrator first (in the same file)"))
+    }
+
+    mutating func checkSelfEmployed() {
+        guard let account = ledger.account, account.kind == .selfEmployed else { return }
+        if desired.closeAccount.value {
+            accountChange = AccountChange(id: account.id, kind: account.kind, isNew: false, name: account.name,
+                                          timezone: account.timezone, closes: true,
+                                          previousName: account.name, previousTimezone: account.timezone)
+            // Closing removes the bundle license too.
+            for (plan, licenses) in owned.sorted(by: { $0.key < $1.key }) where !removals.contains(where: { $0.plan == plan }) {
+                removals.append(.remove(plan: plan, count: licenses.count, from: licenses.count, to: 0,
+                                        licenses: licenses.sorted(by: License.olderFirst).reversed().map(\.code)))
+            }
+            deferred.removeAll()
+            return
+        }
+        let holder = ledger.users.first { $0.status == .active }
+        if holder != nil, desired.users.isEmpty {
+            diagnostics.append(.error(.selfEmployedFixed,
+                "deactivating the one user of self-employed account \"\(account.id)\" closes the account",
+                at: desired.usersLocation ?? desired.account.location, hint: "set `closeAccount: true` to close it"))
+        }
+        for (_, email, _) in addUsers where holder != nil {
+            let location = desired.users.first { $0.email == email }?.location
+            diagnostics.append(.error(.selfEmployedFixed, "users cannot be added to self-employed account \"\(account.id)\"; \(email) is not its user",
+                                      at: location, hint: holder.map { "the account's user is \($0.email)" }))
+        }
+        let planLocation = desired.plans.first?.licenses.location ?? desired.plansLocation
+        if !buys.isEmpty || !removals.isEmpty || !deferred.isEmpty {
+            diagnostics.append(.error(.selfEmployedFixed,
+                "a self-employed account holds exactly one license; licenses cannot be added or removed", at: planLocation))
+        }
+        if holder != nil, addUsers.isEmpty, !unassigns.isEmpty || !assigns.isEmpty {
+            diagnostics.append(.error(.selfEmployedFixed,
+                "the license of a self-employed account cannot be unassigned or moved to another plan",
+                at: desired.users.first?.plans.first?.location ?? planLocation))
+        }
+        for case .updateUser(let email, let from, let to) in demotions + promotions where from.role != to.role || from.isExternal != to.isExternal {
+            diagnostics.append(.error(.selfEmployedFixed, "the one user of a self-employed account stays its administrator; \(email) cannot change role",
+                                      at: desired.users.first { $0.email == email }?.role.location))
+        }
+    }
+
+    // MARK: Result
+
+    func result() -> ChangeSet {
+        var changes: [Change] = []
+        changes.reserveCapacity(addUsers.count + assigns.count + unassigns.count + promotions.count + demotions.count
+                                + buys.count + resumes.count + pauses.count + terminations.count + removals.count)
+        // Order keeps every rule true after each step: whatever adds an active
+        // administrator (add, promote, resume) comes before whatever takes one
+        // away (demote, pause, terminate); unassignments free licenses before
+        // assignments reuse them and before removals take them.
+        changes += addUsers.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        changes += unassigns.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        changes += promotions.sorted(by: Self.byUser)
+        changes += buys
+        changes += assigns.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        changes += resumes.sorted(by: Self.byUser)
+        changes += demotions.sorted(by: Self.byUser)
+        changes += pauses.sorted(by: Self.byUser)
+        changes += terminations.sorted(by: Self.byUser)
+        changes += removals
+        return ChangeSet(account: desired.account.value, lineage: ledger.account?.lineage, serial: ledger.account?.serial ?? 0,
+                         now: now, accountChange: accountChange, changes: changes,
+                         deferred: deferred.sorted { $0.plan < $1.plan }, diagnostics: diagnostics.sortedForOutput())
+    }
+
+    static func byUser(_ a: Change, _ b: Change) -> Bool { (a.user ?? "") < (b.user ?? "") }
+}

@@ -1,0 +1,78 @@
+// SeatConfig: the only module that reads YAML.
+//
+// It turns the bytes of a desired-state file or a catalog file into SeatCore
+// values (`DesiredState`, `Catalog`) plus diagnostics that name
+// `file:line:column`, and renders diagnostics for a terminal.
+//
+// Reading happens in two steps. `YAMLComposer` drives libyaml's event API
+// into a flat node tree, with no recursion and with limits on size, depth and
+// alias expansion checked as the events arrive, so hostile files are refused
+// in well under a second. `DesiredStateReader` / `CatalogReader` then walk
+// only the keys the schema knows, collecting every problem in one pass.
+// Neither step throws: problems are data (`Diagnostic`), and a value is
+// returned only when there is no error.
+
+import SeatCore
+
+/// Entry points for reading seatctl's YAML files.
+public enum ConfigLoader {
+    /// Parses a desired-state file. Never throws: every problem becomes a Diagnostic (severity error),
+    /// and the DesiredState is nil when any error was found.
+    ///
+    /// - Parameters:
+    ///   - data: the file's bytes (UTF-8; a byte order mark is allowed).
+    ///   - file: the name to put in locations, as the user gave it.
+    /// - Returns: diagnostics in file order.
+    public static func loadDesiredState(_ data: [UInt8], file: String,
+                                        limits: LoaderLimits = .standard) -> (state: DesiredState?, diagnostics: [Diagnostic]) {
+        let (state, diagnostics) = load(data, file: file, limits: limits) { document in
+            DesiredStateReader.read(document, file: file)
+        }
+        return (state, diagnostics)
+    }
+
+    /// Parses a catalog file (format in DESIGN.md: currency + plans). Same contract.
+    public static func loadCatalog(_ data: [UInt8], file: String,
+                                   limits: LoaderLimits = .standard) -> (catalog: Catalog?, diagnostics: [Diagnostic]) {
+        let (catalog, diagnostics) = load(data, file: file, limits: limits) { document in
+            CatalogReader.read(document, file: file)
+        }
+        return (catalog, diagnostics)
+    }
+
+    private static func load<Value>(_ data: [UInt8], file: String, limits: LoaderLimits,
+                                    read: (YAMLDocument) -> (Value?, [Diagnostic])) -> (Value?, [Diagnostic]) {
+        if data.count > limits.maxBytes {
+            let problem = ConfigProblem.fileTooLarge(file: file, bytes: data.count, limit: limits.maxBytes)
+            return (nil, [problem.diagnostic(at: nil)])
+        }
+        let outcome = data.withUnsafeBufferPointer { bytes in
+            YAMLComposer.compose(bytes, file: file, limits: limits)
+        }
+        switch outcome {
+        case .failure(let diagnostic):
+            return (nil, [diagnostic])
+        case .document(let document):
+            let (value, diagnostics) = read(document)
+            let ordered = inFileOrder(diagnostics)
+            return (ordered.hasErrors ? nil : value, ordered)
+        }
+    }
+
+    /// Sorted by position, keeping the order found for the same position,
+    /// without the repeats that a value reached through several aliases causes.
+    static func inFileOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        let unique = diagnostics.filter { seen.insert($0).inserted }
+        return unique.enumerated().sorted { a, b in
+            let left = a.element.location, right = b.element.location
+            switch (left, right) {
+            case let (l?, r?) where (l.line, l.column) != (r.line, r.column):
+                return (l.line, l.column) < (r.line, r.column)
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
+    }
+}

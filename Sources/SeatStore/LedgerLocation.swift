@@ -1,0 +1,135 @@
+import Foundation
+
+/// Where the ledger lives: the parsed value of `--state` (or `SEATCTL_STATE`).
+///
+/// | value | location |
+/// |---|---|
+/// | `State/ledger.sqlite`, `/abs/path`, `~/x.sqlite` | a SQLite file |
+/// | `sqlite:PATH`, `sqlite://PATH` | a SQLite file |
+/// | `sqlite::memory:` (or `:memory:`) | a SQLite ledger in memory, gone when the process ends |
+/// | `postgres://…`, `postgresql://…` | PostgreSQL: not available in this build yet |
+/// | anything else with a URL scheme (`mysql://…`, `file:…`) | refused |
+///
+/// A scheme is two or more letters, digits, `+`, `-` or `.` before a `:`;
+/// write `./a:b` for a relative file whose name has such a prefix.
+public enum LedgerLocation: Hashable, Sendable, CustomStringConvertible {
+    /// A SQLite ledger file (WAL mode), created on first use.
+    case sqliteFile(path: String)
+    /// A SQLite ledger in memory, private to one store.
+    case sqliteMemory
+
+    /// The default `--state`, relative to the current directory.
+    public static let defaultPath = "State/ledger.sqlite"
+
+    /// Parses a `--state` value.
+    ///
+    /// - Throws: ``LedgerError/unsupportedURL(_:)`` for an empty value, a
+    ///   PostgreSQL URL (not in this build yet) or an unknown scheme. A
+    ///   password or query in the URL is never repeated in the error.
+    public init(parsing value: String) throws {
+        if value == ":memory:" {
+            self = .sqliteMemory
+            return
+        }
+        let lowercased = value.lowercased()
+        if lowercased.hasPrefix("sqlite:") {
+            var rest = String(value.dropFirst("sqlite:".count))
+            if rest.hasPrefix("//") { rest.removeFirst(2) }
+            if rest == ":memory:" {
+                self = .sqliteMemory
+                return
+            }
+            guard !rest.isEmpty else { throw LedgerError.unsupportedURL(value) }
+            self = .sqliteFile(path: Self.expandingTilde(rest))
+            return
+        }
+        if lowercased.hasPrefix("postgres://") || lowercased.hasPrefix("postgresql://") {
+            throw LedgerError.unsupportedURL(
+                "\(Self.redacted(value)) (PostgreSQL ledgers are not available in this build of seatctl yet)")
+        }
+        guard !value.isEmpty, Self.scheme(of: value) == nil else {
+            throw LedgerError.unsupportedURL(Self.redacted(value))
+        }
+        self = .sqliteFile(path: Self.expandingTilde(value))
+    }
+
+    /// Opens (creating when missing) the ledger at a `--state` value.
+    public static func open(_ location: String) throws -> any LedgerStore {
+        try LedgerLocation(parsing: location).open()
+    }
+
+    /// Opens the ledger at a `--state` value only if it already exists, for
+    /// read-only commands (`validate`) that must not create a ledger just to
+    /// look at it; nil when there is none.
+    public static func openIfExists(_ location: String) throws -> (any LedgerStore)? {
+        try LedgerLocation(parsing: location).openIfExists()
+    }
+
+    /// Opens the ledger, creating a missing SQLite file and its directory.
+    public func open() throws -> any LedgerStore {
+        switch self {
+        case .sqliteFile(let path): return try SQLiteLedgerStore(path: path)
+        case .sqliteMemory: return try SQLiteLedgerStore.inMemory()
+        }
+    }
+
+    /// Opens the ledger if it exists; nil for a missing file and always for
+    /// memory (a ledger in memory never exists before it is opened).
+    public func openIfExists() throws -> (any LedgerStore)? {
+        switch self {
+        case .sqliteFile(let path): return LedgerFile.exists(path) ? try SQLiteLedgerStore(path: path) : nil
+        case .sqliteMemory: return nil
+        }
+    }
+
+    /// Whether a ledger is there already; never creates anything.
+    public var exists: Bool {
+        switch self {
+        case .sqliteFile(let path): return LedgerFile.exists(path)
+        case .sqliteMemory: return false
+        }
+    }
+
+    /// `sqlite:PATH` or `sqlite::memory:`.
+    public var description: String {
+        switch self {
+        case .sqliteFile(let path): return "sqlite:\(path)"
+        case .sqliteMemory: return "sqlite::memory:"
+        }
+    }
+
+    /// The URL scheme `value` starts with, if any.
+    static func scheme(of value: String) -> String? {
+        guard let colon = value.firstIndex(of: ":") else { return nil }
+        let candidate = value[..<colon]
+        guard candidate.count >= 2, let first = candidate.first, first.isASCII, first.isLetter,
+              candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
+        else { return nil }
+        return String(candidate)
+    }
+
+    /// `value` without a password in its user info and without its query
+    /// or fragment, which may hold credentials.
+    static func redacted(_ value: String) -> String {
+        guard let separator = value.range(of: "://") else { return value }
+        var rest = value[separator.upperBound...]
+        var suffix = ""
+        if let query = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            rest = rest[..<query]
+            suffix = "?…"
+        }
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        var authority = String(rest[..<authorityEnd])
+        if let at = authority.lastIndex(of: "@") {
+            let userInfo = authority[..<at]
+            if let colon = userInfo.firstIndex(of: ":") {
+                authority = userInfo[..<colon] + ":***" + authority[at...]
+            }
+        }
+        return value[..<separator.upperBound] + authority + rest[authorityEnd...] + suffix
+    }
+
+    private static func expandingTilde(_ path: String) -> String {
+        path.hasPrefix("~") ? (path as NSString).expandingTildeInPath : path
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import SeatCore
+
+extension SQLiteLedgerStore {
+    /// Reads one account with five queries whatever its size: the account
+    /// row, then every user, license, contract term and deferral through row
+    /// cursors. The caller provides the transaction that makes them consistent.
+    ///
+    /// Orders: users by email, licenses oldest first (``License/olderFirst``),
+    /// contract terms by plan, deferrals as they were written.
+    static func readSnapshot(account id: String, _ db: Database) throws -> LedgerSnapshot {
+        let accountStatement = try db.cachedStatement(sql: """
+            SELECT kind, name, timezone, status, lineage, serial, created_at FROM accounts WHERE id = ?
+            """)
+        guard let row = try Row.fetchOne(accountStatement, arguments: [id]) else { return .empty }
+        let account = LedgerAccount(
+            id: id,
+            kind: try decode(AccountKind.self, row, 0, "account kind"),
+            name: try row.decode(atIndex: 1),
+            timezone: try row.decode(atIndex: 2),
+            status: try decode(AccountStatus.self, row, 3, "account status"),
+            lineage: try row.decode(atIndex: 4),
+            serial: try row.decode(atIndex: 5),
+            createdAt: StoredValue.date(milliseconds: try row.decode(atIndex: 6)))
+
+        var users: [LedgerUser] = []
+        let userRows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"),
+            arguments: [id])
+        while let row = try userRows.next() {
+            var user = LedgerUser(
+                email: "",
+                name: try row.decode(atIndex: 1),
+                role: try decode(Role.self, row, 2, "user role"),
+                isExternal: try row.decode(atIndex: 3),
+                status: try decode(UserStatus.self, row, 4, "user status"))
+            // Stored lower-cased already; assigning skips lower-casing again.
+            user.email = try row.decode(atIndex: 0)
+            users.append(user)
+        }
+
+        var licenses: [License] = []
+        let licenseRows = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
+                FROM licenses WHERE account = ? ORDER BY created_at, seq, code
+                """),
+            arguments: [id])
+        while let row = try licenseRows.next() {
+            var license = License(
+                code: try row.decode(atIndex: 0),
+                plan: try row.decode(atIndex: 1),
+                status: try decode(LicenseStatus.self, row, 2, "license status"),
+                createdAt: StoredValue.date(milliseconds: try row.decode(atIndex: 3)),
+                activatedAt: try (row.decode(Int64?.self, atIndex: 4)).map(StoredValue.date(milliseconds:)),
+                endDate: try decodeDay(row, 5, optional: true),
+                sequence: try row.decode(atIndex: 7))
+            license.assignedTo = try row.decode(atIndex: 6)
+            licenses.append(license)
+        }
+
+        var contractStarts: [String: Day] = [:]
+        let termRows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT plan, started FROM contract_terms WHERE account = ? ORDER BY plan"),
+            arguments: [id])
+        while let row = try termRows.next() {
+            contractStarts[try row.decode(atIndex: 0)] = try decodeDay(row, 1, optional: false)
+        }
+
+        var deferrals: [RecordedDeferral] = []
+        let deferralRows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT plan, until FROM deferrals WHERE account = ? ORDER BY rowid"),
+            arguments: [id])
+        while let row = try deferralRows.next() {
+            deferrals.append(RecordedDeferral(plan: try row.decode(atIndex: 0), until: try decodeDay(row, 1, optional: false)!))
+        }
+
+        return LedgerSnapshot(
+            account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals)
+    }
+
+    /// Whether no license of any account has `code`.
+    static func isCodeFree(_ code: String, _ db: Database) throws -> Bool {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM licenses WHERE code = ?")
+        return try Int.fetchOne(statement, arguments: [code]) == nil
+    }
+
+    /// An enumeration stored as its raw value; an unknown one is most likely
+    /// from a newer seatctl.
+    static func decode<Value: RawRepresentable>(
+        _ type: Value.Type, _ row: Row, _ index: Int, _ what: String
+    ) throws -> Value where Value.RawValue == String {
+        guard let value = Value(rawValue: try row.decode(String.self, atIndex: index)) else {
+            throw LedgerError.database("the ledger holds an unknown \(what); was it written by a newer seatctl?")
+        }
+        return value
+    }
+
+    static func decodeDay(_ row: Row, _ index: Int, optional: Bool) throws -> Day? {
+        guard let text = try row.decode(String?.self, atIndex: index) else {
+            if optional { return nil }
+            throw LedgerError.database("the ledger is missing a required date")
+        }
+        guard let day = StoredValue.day(text) else {
+            throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
+        }
+        return day
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import SeatCore
+
+extension SQLiteLedgerStore {
+    /// Persists what an apply computed, inside the caller's transaction, with
+    /// one cached prepared statement per kind of row.
+    ///
+    /// Users are upserted by (account, email) and licenses by code; a code
+    /// that belongs to another account is an error, never a takeover.
+    /// Contract starts are inserted (a term starts once), the account's
+    /// deferrals are replaced, journal entries appended in order.
+    static func persist(_ writes: LedgerWrites, account id: String, _ db: Database) throws {
+        guard writes.account.id == id else {
+            throw LedgerError.database("the writes are for account \"\(writes.account.id)\" but were applied to \"\(id)\"")
+        }
+        try persistAccount(writes.account, isNew: writes.isNewAccount, db)
+
+        if !writes.users.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO users (account, email, name, role, external, status) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (account, email) DO UPDATE SET
+                    name = excluded.name, role = excluded.role, external = excluded.external, status = excluded.status
+                """)
+            for user in writes.users {
+                statement.setUncheckedArguments([id, user.email, user.name, user.role.rawValue, user.isExternal, user.status.rawValue])
+                try statement.execute()
+            }
+        }
+
+        if !writes.licenses.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO licenses (code, account, plan, status, created_at, activated_at, end_date, assigned_to, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (code) DO UPDATE SET
+                    plan = excluded.plan, status = excluded.status, created_at = excluded.created_at,
+                    activated_at = excluded.activated_at, end_date = excluded.end_date,
+                    assigned_to = excluded.assigned_to, seq = excluded.seq
+                WHERE licenses.account = excluded.account
+                """)
+            for license in writes.licenses {
+                statement.setUncheckedArguments([
+                    license.code, id, license.plan, license.status.rawValue,
+                    StoredValue.milliseconds(license.createdAt),
+                    license.activatedAt.map(StoredValue.milliseconds),
+                    license.endDate.map(StoredValue.text),
+                    license.assignedTo, license.sequence,
+                ])
+                try statement.execute()
+                // The upsert's WHERE skips (changes nothing) when the code is another account's.
+                if db.changesCount == 0 {
+                    throw LedgerError.database("a license code in this change set already belongs to another account")
+                }
+            }
+        }
+
+        if !writes.contractStarts.isEmpty {
+            let statement = try db.cachedStatement(sql: "INSERT INTO contract_terms (account, plan, started) VALUES (?, ?, ?)")
+            for (plan, started) in writes.contractStarts.sorted(by: { $0.key < $1.key }) {
+                statement.setUncheckedArguments([id, plan, StoredValue.text(started)])
+                try statement.execute()
+            }
+        }
+
+        try db.cachedStatement(sql: "DELETE FROM deferrals WHERE account = ?").execute(arguments: [id])
+        if !writes.deferrals.isEmpty {
+            let statement = try db.cachedStatement(sql: "INSERT INTO deferrals (account, plan, until) VALUES (?, ?, ?)")
+            for deferral in writes.deferrals {
+                statement.setUncheckedArguments([id, deferral.plan, StoredValue.text(deferral.until)])
+                try statement.execute()
+            }
+        }
+
+        try appendJournal(writes.journal, db)
+    }
+
+    private static func persistAccount(_ account: LedgerAccount, isNew: Bool, _ db: Database) throws {
+        if isNew {
+            try db.cachedStatement(sql: """
+                INSERT INTO accounts (id, kind, name, timezone, status, lineage, serial, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                    account.id, account.kind.rawValue, account.name, account.timezone, account.status.rawValue,
+                    account.lineage, account.serial, StoredValue.milliseconds(account.createdAt),
+                ])
+        } else {
+            // The lineage is fixed for life: it selects the row, never changes it.
+            try db.cachedStatement(sql: """
+                UPDATE accounts SET kind = ?, name = ?, timezone = ?, status = ?, serial = ?, created_at = ?
+                WHERE id = ? AND lineage = ?
+                """).execute(arguments: [
+                    account.kind.rawValue, account.name, account.timezone, account.status.rawValue,
+                    account.serial, StoredValue.milliseconds(account.createdAt), account.id, account.lineage,
+                ])
+            if db.changesCount != 1 {
+                throw LedgerError.database("the writes update account \"\(account.id)\", which does not exist with that lineage")
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import SeatCore
+
+/// The embedded ledger: one SQLite database, in WAL mode on disk or private
+/// to the process in memory, through one GRDB `DatabaseQueue` connection.
+///
+/// Several seatctl processes may share one ledger file: every write runs
+/// in a `BEGIN IMMEDIATE` transaction and SQLite's busy timeout makes a
+/// second writer wait for the first instead of failing. Reads see a
+/// consistent snapshot and never block writers.
+///
+/// Errors are ``LedgerError`` values that never carry bound SQL values;
+/// errors thrown by an apply's `makeWrites` closure pass through unchanged.
+public final class SQLiteLedgerStore: LedgerStore {
+    /// How long a write waits for another process's write to finish before
+    /// failing, unless the store is opened with another.
+    public static let defaultBusyTimeout: TimeInterval = 15
+
+    /// The ledger file as given, or `:memory:`; what error messages name.
+    public let path: String
+
+    private let writer: any DatabaseWriter
+    private let busyTimeout: TimeInterval
+
+    /// Opens the ledger file at `path`, creating it (mode 0600, and its
+    /// directory) when missing, and brings its schema up to date.
+    ///
+    /// - Throws: ``LedgerError/unusable(path:reason:)`` for a directory, an
+    ///   unwritable location, a file that is not an intact SQLite database
+    ///   or a SQLite database of another application (the file is left
+    ///   exactly as it was); ``LedgerError/newerSchema(path:found:supported:)``
+    ///   for a ledger written by a newer seatctl.
+    public convenience init(path: String, busyTimeout: TimeInterval = SQLiteLedgerStore.defaultBusyTimeout) throws {
+        try self.init(path: path, busyTimeout: busyTimeout, prepareDatabase: nil)
+    }
+
+    /// A new, empty ledger that lives in memory and disappears with the store.
+    public static func inMemory() throws -> SQLiteLedgerStore {
+        try SQLiteLedgerStore(inMemoryPreparing: nil)
+    }
+
+    /// `prepareDatabase` runs on every new connection; tests use it to trace
+    /// the statements a method executes.
+    init(path: String, busyTimeout: TimeInterval, prepareDatabase: (@Sendable (Database) throws -> Void)?) throws {
+        self.path = path
+        self.busyTimeout = busyTimeout
+        try LedgerFile.prepare(path)
+        // A DatabaseQueue, not a DatabasePool: a pool commits a dummy
+        // transaction whenever it opens a ledger whose -wal file is absent
+        // (every ledger, once closed), so it would write to a file before
+        // we know it is a ledger we may write to. WAL mode is set below,
+        // once the file is known to be one of ours.
+        let configuration = Self.configuration(busyTimeout: busyTimeout, prepareDatabase: prepareDatabase)
+        do {
+            writer = try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            throw Self.translate(error, path: path, busyTimeout: busyTimeout)
+        }
+        try translating { try Self.prepareSchema(writer, path: path, usesWAL: true) }
+        LedgerFile.restrictCompanions(of: path)
+    }
+
+    init(inMemoryPreparing prepareDatabase: (@Sendable (Database) throws -> Void)?) throws {
+        path = ":memory:"
+        busyTimeout = Self.defaultBusyTimeout
+        let configuration = Self.configuration(busyTimeout: busyTimeout, prepareDatabase: prepareDatabase)
+        do {
+            writer = try DatabaseQueue(configuration: configuration)
+        } catch let error as DatabaseError {
+            throw Self.translate(error, path: ":memory:", busyTimeout: busyTimeout)
+        }
+        try translating { try Self.prepareSchema(writer, path: path, usesWAL: false) }
+    }
+
+    private static func configuration(
+        busyTimeout: TimeInterval, prepareDatabase: (@Sendable (Database) throws -> Void)?
+    ) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "seatctl.ledger"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        // Bound values (emails, names) never appear in errors or logs.
+        configuration.publicStatementArguments = false
+        configuration.prepareDatabase { db in
+            // Up to 64 MiB of page cache (SQLite's default is 2 MiB): an apply
+            // that writes 100,000 users and 200,000 licenses touches far more
+            // pages than that, and spilling them doubles its time.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        if let prepareDatabase { configuration.prepareDatabase(prepareDatabase) }
+        return configuration
+    }
+
+    // MARK: - LedgerStore
+
+    /// The stored catalog, or nil when none was ever imported.
+    public func catalog() throws -> Catalog? {
+        try translating { try writer.read(Self.readCatalog) }
+    }
+
+    /// Replaces the catalog and journals the import (see ``LedgerJournal``),
+    /// in one transaction.
+    public func importCatalog(_ catalog: Catalog, actor: String, at: Date) throws {
+        try write { db in try Self.writeCatalog(catalog, actor: actor, at: at, db) }
+    }
+
+    /// Ids of every account, sorted by their UTF-8 bytes.
+    public func accountIDs() throws -> [String] {
+        try translating {
+            try writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM accounts ORDER BY id") }
+        }
+    }
+
+    /// One account in one read transaction with five queries (see
+    /// `readSnapshot`): users by email, licenses oldest first
+    /// (``License/olderFirst``), deferrals in the order they were written.
+    public func snapshot(account: String) throws -> LedgerSnapshot {
+        try translating { try writer.read { db in try Self.readSnapshot(account: account, db) } }
+    }
+
+    /// See ``LedgerStore/apply(account:expectedLineage:expectedSerial:_:)``.
+    /// `makeWrites` runs inside the write transaction: it must not call back
+    /// into this store, and the longer it runs the longer other writers wait.
+    @discardableResult
+    public func apply(
+        account: String,
+        expectedLineage: String?,
+        expectedSerial: Int,
+        _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
+    ) throws -> LedgerWrites {
+        try write { db in
+            let snapshot = try Self.readSnapshot(account: account, db)
+            let foundLineage = snapshot.account?.lineage
+            let foundSerial = snapshot.account?.serial ?? 0
+            guard foundLineage == expectedLineage, foundSerial == expectedSerial else {
+                throw LedgerError.stale(
+                    account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial,
+                    foundLineage: foundLineage, foundSerial: foundSerial)
+            }
+            let writes = try makeWrites(snapshot) { code in try Self.isCodeFree(code, db) }
+            try Self.persist(writes, account: account, db)
+            return writes
+        }
+    }
+
+    /// Entries oldest first, ties in the order they were written; `since`
+    /// is inclusive. `account: nil` includes catalog imports (account `""`).
+    public func journal(account: String?, since: Date?) throws -> [JournalEntry] {
+        try translating { try writer.read { db in try Self.readJournal(account: account, since: since, db) } }
+    }
+
+    // MARK: - Transactions and errors
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write
+    /// lock before reading, so the snapshot an apply checks is the one it
+    /// writes over. Anything thrown rolls the whole transaction back.
+    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try translating {
+            try writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
+    /// Turns GRDB's errors into ``LedgerError`` values; every other error
+    /// (a ``LedgerError``, or what an apply's `makeWrites` threw) passes as is.
+    private func translating<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw Self.translate(error, path: path, busyTimeout: busyTimeout)
+        } catch is RowDecodingError {
+            throw LedgerError.database("the ledger holds a value this seatctl cannot read (a missing or mistyped column)")
+        }
+    }
+
+    /// Phrases a SQLite failure for the terminal from its result code and
+    /// SQLite's own message, which names tables and columns, never values.
+    static func translate(_ error: DatabaseError, path: String, busyTimeout: TimeInterval) -> LedgerError {
+        let detail = "\(error.message ?? "unknown error") (SQLite code \(error.extendedResultCode.rawValue))"
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .database("the ledger is busy: another seatctl kept it locked for more than \(Int(busyTimeout)) seconds; try again")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return .unusable(path: path, reason: "the file is corrupted or truncated: \(detail)")
+        case .SQLITE_READONLY:
+            return .unusable(path: path, reason: "it can only be read, not written: \(detail)")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            return .unusable(path: path, reason: "SQLite cannot open it: \(detail)")
+        case .SQLITE_IOERR:
+            return .unusable(path: path, reason: "reading or writing it failed: \(detail)")
+        case .SQLITE_FULL:
+            return .database("the disk holding the ledger is full")
+        default:
+            return .database(detail)
+        }
+    }
+}

@@ -28,8 +28,7 @@ let package = Package(
             dependencies: [
                 "SeatCore", "SeatConfig", "SeatStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            resources: [.copy("Resources/catalog.yaml")]
+            ]
         ),
         .executableTarget(name: "seatctl", dependencies: ["SeatCLI"]),
         .testTarget(name: "SeatCoreTests", dependencies: ["SeatCore"]),
@@ -38,7 +37,7 @@ let package = Package(
         .testTarget(
             name: "SeatCLITests",
             dependencies: ["SeatCLI"],
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

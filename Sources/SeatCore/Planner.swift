@@ -101,6 +101,10 @@ private struct PlanWork {
     mutating func checkAccount() {
         let id = desired.account.value
         guard let account = ledger.account else {
+            if desired.closeAccount.value {
+                diagnostics.append(Diagnostic(.error, code: RuleCode.invalidValue.rawValue,
+                    "account \"\(id)\" does not exist, so there is nothing to close", at: desired.closeAccount.location))
+            }
             accountChange = AccountChange(id: id, kind: kind, isNew: true, name: desired.name?.value, timezone: desired.timezone.value)
             return
         }

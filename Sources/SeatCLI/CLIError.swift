@@ -1,0 +1,58 @@
+import ArgumentParser
+import SeatCore
+import SeatStore
+
+/// Every way a seatctl command can fail, mapped to a message and an exit
+/// code in one place.
+enum CLIError: Error, CustomStringConvertible {
+    /// Diagnostics were already printed; exit 1.
+    case reported
+    /// A one-line message for standard error; exit 1.
+    case message(String, hint: String? = nil)
+    /// Apply was declined at the prompt.
+    case declined
+
+    var description: String {
+        switch self {
+        case .reported: return ""
+        case let .message(text, hint): return "error: \(text)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        case .declined: return "Apply cancelled."
+        }
+    }
+
+    /// Turns any error a command throws into what the user sees and the exit code.
+    static func report(_ error: Error) -> ExitCode {
+        switch error {
+        case let error as CLIError:
+            if case .reported = error { return .failure }
+            Console.err(sanitizedForDisplay(error.description) + "\n")
+            return .failure
+        case let error as LedgerError:
+            var hint: String?
+            if case .stale = error { hint = "run `seatctl plan` again to see what changed" }
+            Console.err("error: " + sanitizedForDisplay(error.description) + (hint.map { "\n  hint: \($0)" } ?? "") + "\n")
+            return .failure
+        case let error as ApplyError:
+            Console.err("error: the change set no longer fits the ledger (\(sanitizedForDisplay(error.description))); nothing was applied\n  hint: run `seatctl plan` again\n")
+            return .failure
+        default:
+            Console.err("error: \(sanitizedForDisplay(String(describing: error)))\n")
+            return .failure
+        }
+    }
+}
+
+/// Replaces control characters (terminal escapes included) with visible
+/// `\u{…}` escapes before text reaches a terminal.
+func sanitizedForDisplay(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        let v = scalar.value
+        if (v < 0x20 && v != 0x0A) || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+            out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}

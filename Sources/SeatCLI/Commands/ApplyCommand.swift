@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import SeatCore
+import SeatStore
+
+/// `seatctl apply FILE`: plan, show, ask, apply — all or nothing.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Plan, show the change set, ask for confirmation and apply it to the ledger in one transaction.")
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The desired-state YAML file.") var file: String
+    @Flag(name: .long, help: "Apply without asking for confirmation.") var autoApprove = false
+    @Flag(name: .long, help: "Allow an apply that exceeds the file's guards.") var allowLargeChange = false
+    @Option(name: .long, help: "Who the journal names (else SEATCTL_ACTOR, else the OS user).") var actor: String?
+
+    func run() throws {
+        let session = try Session(options)
+        let store = try session.store()
+        let planning = try Planning(file: file, session: session, store: store)
+        try planning.show(session)
+        let changeSet = planning.changeSet
+        guard changeSet.hasChanges || planning.recordsDeferrals else { return }
+        try checkGuards(planning, session)
+
+        if changeSet.hasChanges && !autoApprove {
+            guard Console.stdinIsTerminal else {
+                throw CLIError.message("standard input is not a terminal, so seatctl cannot ask for confirmation; nothing was changed",
+                                       hint: "review the plan above and re-run with --auto-approve to apply it without asking")
+            }
+            Console.out("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+            guard Console.readLine() == "yes" else { throw CLIError.declined }
+        }
+
+        let engine = ApplyEngine(actor: Session.actor(actor), now: session.now)
+        let writes = try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
+            snapshot, isCodeFree in
+            try engine.writes(for: changeSet, on: snapshot, isCodeFree: isCodeFree)
+        }
+        let summary = TextPlanView(style: options.style).summaryLine(changeSet)
+        switch options.format {
+        case .json:
+            Console.err("Applied: \(summary) Ledger serial \(writes.account.serial).\n")
+        case .text, .markdown:
+            if changeSet.hasChanges {
+                Console.out("\n" + options.style.green("Apply complete!") + " \(summary) Ledger serial \(writes.account.serial).\n")
+            } else {
+                Console.out("\nRecorded the deferred changes. Ledger serial \(writes.account.serial).\n")
+            }
+        }
+    }
+
+    /// `large_change`: refuse an apply that unassigns or terminates more
+    /// users than `guards.maxUnassignments` unless `--allow-large-change`.
+    func checkGuards(_ planning: Planning, _ session: Session) throws {
+        guard !allowLargeChange, let limit = planning.desired.guards.maxUnassignments else { return }
+        var users: Set<String> = []
+        for change in planning.changeSet.changes {
+            switch change {
+            case .unassign(let email, _, _), .terminateUser(let email): users.insert(email)
+            default: break
+            }
+        }
+        guard users.count > limit.value else { return }
+        let diagnostic = Diagnostic.error(.largeChange,
+            "this apply would unassign or terminate \(users.count) users, more than guards.maxUnassignments (\(limit.value))",
+            at: limit.location, hint: "re-run with --allow-large-change if this is intended")
+        session.printDiagnostics([diagnostic], sources: [planning.desired.file: planning.source])
+        throw CLIError.reported
+    }
+}

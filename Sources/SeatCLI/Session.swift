@@ -1,0 +1,76 @@
+import Foundation
+import SeatConfig
+import SeatCore
+import SeatStore
+
+/// What most commands need: the ledger, the catalog and the clock.
+struct Session {
+    let options: GlobalOptions
+    let now: Date
+
+    init(_ options: GlobalOptions) throws {
+        self.options = options
+        self.now = try options.clock()
+    }
+
+    /// Opens (creating when needed) the ledger.
+    func store() throws -> any LedgerStore {
+        try LedgerLocation.open(options.stateLocation)
+    }
+
+    /// The ledger's catalog, else the built-in one.
+    func catalog(from store: (any LedgerStore)?) throws -> Catalog {
+        if let store, let stored = try store.catalog() { return stored }
+        return try Session.builtInCatalog()
+    }
+
+    /// The catalog without creating a ledger: the stored one if a ledger
+    /// exists already, else the built-in one.
+    func catalogWithoutCreating() throws -> Catalog {
+        try catalog(from: try LedgerLocation.openIfExists(options.stateLocation))
+    }
+
+    static func builtInCatalog() throws -> Catalog {
+        let (catalog, diagnostics) = ConfigLoader.loadCatalog(Array(DefaultCatalog.yaml.utf8), file: DefaultCatalog.file)
+        guard let catalog else {
+            throw CLIError.message("the built-in catalog is invalid: \(diagnostics.first?.message ?? "unknown problem")")
+        }
+        return catalog
+    }
+
+    /// Reads a file given on the command line; a missing or unreadable file is a clear error.
+    static func read(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError.message("no such file: \(path)")
+        }
+        guard !isDirectory.boolValue else { throw CLIError.message("\(path) is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.message("cannot read \(path)") }
+        return Array(data)
+    }
+
+    /// Loads a desired-state file, printing every diagnostic and failing on errors.
+    func loadDesired(_ path: String) throws -> (DesiredState, [UInt8]) {
+        let bytes = try Session.read(path)
+        let (state, diagnostics) = ConfigLoader.loadDesiredState(bytes, file: path)
+        guard let state, !diagnostics.hasErrors else {
+            printDiagnostics(diagnostics, sources: [path: bytes])
+            throw CLIError.reported
+        }
+        return (state, bytes)
+    }
+
+    func printDiagnostics(_ diagnostics: [Diagnostic], sources: [String: [UInt8]]) {
+        guard !diagnostics.isEmpty else { return }
+        let renderer = DiagnosticRenderer(sources: sources, color: options.errorColor)
+        Console.err(renderer.render(diagnostics.sortedForOutput()))
+    }
+
+    /// `--actor`, else `SEATCTL_ACTOR`, else the operating-system user.
+    static func actor(_ flag: String?) -> String {
+        if let flag, !flag.isEmpty { return flag }
+        let env = ProcessInfo.processInfo.environment
+        if let actor = env["SEATCTL_ACTOR"], !actor.isEmpty { return actor }
+        return env["USER"] ?? env["LOGNAME"] ?? NSUserName()
+    }
+}

@@ -1,0 +1,104 @@
+import SeatCore
+
+/// The plan as a person reads it in a terminal, in the manner of
+/// `terraform plan`: one line per change, in apply order, then what is held
+/// back, the warnings and a summary line.
+struct TextPlanView: PlanView {
+    var style: Style
+
+    func render(_ report: PlanReport) -> String {
+        let set = report.changeSet
+        var out = ""
+        let ledger = set.lineage.map { "serial \(set.serial), lineage \($0)" } ?? "a new account"
+        out += "Account \(style.bold(set.account)) (\(report.kind.rawValue)), planned against \(ledger).\n\n"
+
+        if !set.hasChanges {
+            out += style.green("No changes.") + " The ledger matches the desired state.\n"
+        } else {
+            out += "seatctl will perform the following actions:\n\n"
+            if let change = set.accountChange { out += "  " + accountLine(change) + "\n" }
+            let width = ChangeAction.allCases.map { $0.rawValue.count }.max()!
+            for change in set.changes {
+                let (symbol, colored) = marker(change.action)
+                let action = change.action.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+                out += "  \(colored(symbol)) \(colored(action))  \(describe(change))\n"
+            }
+        }
+        if !set.deferred.isEmpty {
+            out += "\nDeferred (applied by the first apply on or after the date):\n"
+            for d in set.deferred {
+                out += "  " + style.yellow("…") + " \(d.action.rawValue) \(Self.plural(d.count, "license")) of \(d.plan) until \(d.until) [\(d.code.rawValue)]\n"
+            }
+        }
+        if !set.warnings.isEmpty {
+            out += "\nWarnings:\n"
+            for w in set.warnings {
+                out += "  " + style.yellow("!") + " " + (w.location.map { "\($0.description): " } ?? "") + "\(w.message) [\(w.code)]\n"
+            }
+        }
+        if set.hasChanges {
+            out += "\n" + style.bold("Plan:") + " " + summaryLine(set) + "\n"
+        }
+        return sanitizedForDisplay(out)
+    }
+
+    func summaryLine(_ set: ChangeSet) -> String {
+        let s = set.summary
+        func n(_ a: ChangeAction) -> Int { s[a] ?? 0 }
+        var parts = ["\(n(.buy)) to buy", "\(n(.remove)) to remove", "\(n(.assign)) to assign", "\(n(.unassign)) to unassign"]
+        parts[0] = "licenses: " + parts[0]
+        var users = ["\(n(.addUser)) to add", "\(n(.updateUser)) to update", "\(n(.terminateUser)) to terminate"]
+        if n(.pause) > 0 || n(.resume) > 0 { users += ["\(n(.pause)) to pause", "\(n(.resume)) to resume"] }
+        users[0] = "users: " + users[0]
+        return parts.joined(separator: ", ") + "; " + users.joined(separator: ", ") + "."
+    }
+
+    func marker(_ action: ChangeAction) -> (String, (String) -> String) {
+        switch action {
+        case .addUser, .buy, .assign: return ("+", style.green)
+        case .updateUser, .resume, .pause: return ("~", style.yellow)
+        case .unassign, .terminateUser, .remove: return ("-", style.red)
+        }
+    }
+
+    func accountLine(_ change: AccountChange) -> String {
+        if change.isNew {
+            return style.green("+") + " create account \(change.id) (\(change.kind.rawValue)"
+                + (change.name.map { ", \"\($0)\"" } ?? "") + ", timezone \(change.timezone))"
+        }
+        if change.closes { return style.red("-") + " close account \(change.id)" }
+        var parts: [String] = []
+        if change.name != change.previousName { parts.append("name \(quoted(change.previousName)) → \(quoted(change.name))") }
+        if change.timezone != change.previousTimezone { parts.append("timezone \(change.previousTimezone ?? "-") → \(change.timezone)") }
+        return style.yellow("~") + " update account \(change.id): " + parts.joined(separator: ", ")
+    }
+
+    func quoted(_ s: String?) -> String { s.map { "\"\($0)\"" } ?? "(none)" }
+
+    func describe(_ change: Change) -> String {
+        switch change {
+        case let .addUser(email, a):
+            return "\(email)  role \(a.role.rawValue)" + (a.name.map { ", name \"\($0)\"" } ?? "") + (a.isExternal ? ", external" : "")
+        case let .updateUser(email, from, to):
+            var parts: [String] = []
+            if from.role != to.role { parts.append("role \(from.role.rawValue) → \(to.role.rawValue)") }
+            if from.name != to.name { parts.append("name \(quoted(from.name)) → \(quoted(to.name))") }
+            if from.isExternal != to.isExternal { parts.append(to.isExternal ? "becomes external" : "no longer external") }
+            return "\(email)  " + parts.joined(separator: ", ")
+        case let .buy(plan, count, from, to):
+            return "\(plan)  \(Self.plural(count, "license")) (\(from) → \(to))"
+        case let .assign(email, plan, license):
+            return "\(email)  \(plan) (" + (license.map { "license \($0)" } ?? "a license bought above") + ")"
+        case let .resume(email, plans):
+            return "\(email)  " + plans.joined(separator: ", ")
+        case let .pause(email, plans):
+            return "\(email)  " + plans.joined(separator: ", ")
+        case let .unassign(email, plan, license):
+            return "\(email)  \(plan) (license \(license))"
+        case let .terminateUser(email):
+            return email
+        case let .remove(plan, count, from, to, licenses):
+            return "\(plan)  \(Self.plural(count, "license")) (\(from) → \(to)): " + licenses.joined(separator: ", ")
+        }
+    }
+}

@@ -63,7 +63,7 @@ struct Session {
     func printDiagnostics(_ diagnostics: [Diagnostic], sources: [String: [UInt8]]) {
         guard !diagnostics.isEmpty else { return }
         let renderer = DiagnosticRenderer(sources: sources, color: options.errorColor)
-        Console.err(renderer.render(diagnostics.sortedForOutput()))
+        Console.err(renderer.render(diagnostics.sortedForOutput()) + "\n")
     }
 
     /// `--actor`, else `SEATCTL_ACTOR`, else the operating-system user.

@@ -44,8 +44,7 @@ public enum LedgerLocation: Hashable, Sendable, CustomStringConvertible {
             return
         }
         if lowercased.hasPrefix("postgres://") || lowercased.hasPrefix("postgresql://") {
-            throw LedgerError.unsupportedURL(
-                "\(Self.redacted(value)) (PostgreSQL ledgers are not available in this build of seatctl yet)")
+            throw LedgerError.notAvailable(Self.redacted(value))
         }
         guard !value.isEmpty, Self.scheme(of: value) == nil else {
             throw LedgerError.unsupportedURL(Self.redacted(value))

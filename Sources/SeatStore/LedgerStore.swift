@@ -51,6 +51,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case newerSchema(path: String, found: String, supported: String)
     /// A state URL that names no known store.
     case unsupportedURL(String)
+    /// A store this build of seatctl does not include yet (PostgreSQL).
+    case notAvailable(String)
     /// Any other database failure; never carries bound values.
     case database(String)
 
@@ -66,7 +68,9 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .newerSchema(path, found, supported):
             return "the ledger at \(path) was written by a newer seatctl (schema \(found); this seatctl supports up to \(supported)); upgrade seatctl"
         case .unsupportedURL(let url):
-            return "unsupported state location \"\(url)\" (use a file path, sqlite:PATH or postgres://…)"
+            return "unsupported state location \"\(url)\" (use a file path or sqlite:PATH)"
+        case .notAvailable(let url):
+            return "PostgreSQL ledgers (\(url)) are not available in this build of seatctl yet; use a SQLite path or sqlite:PATH"
         case .database(let message):
             return "ledger error: \(message)"
         }

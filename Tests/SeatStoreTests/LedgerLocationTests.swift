@@ -33,16 +33,16 @@ struct LedgerLocationTests {
     ])
     func postgresIsNotInThisBuildYet(value: String) throws {
         let error = #expect(throws: LedgerError.self) { try LedgerLocation(parsing: value) }
-        guard case .unsupportedURL(let message)? = error else { Issue.record("\(String(describing: error))"); return }
-        #expect(message.contains("PostgreSQL ledgers are not available in this build"), "\(message)")
-        #expect(message.hasPrefix(value))
+        guard case .notAvailable(let url)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(url == value)
+        #expect(error!.description.contains("PostgreSQL ledgers (\(value)) are not available in this build"), "\(error!.description)")
     }
 
     @Test func postgresPasswordsAndQueriesAreNeverRepeated() throws {
         let error = #expect(throws: LedgerError.self) {
             try LedgerLocation(parsing: "postgres://seatctl:hunter2@db.internal/seats?sslpassword=swordfish")
         }
-        guard case .unsupportedURL(let message)? = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .notAvailable(let message)? = error else { Issue.record("\(String(describing: error))"); return }
         #expect(message.hasPrefix("postgres://seatctl:***@db.internal/seats?…"))
         #expect(!message.contains("hunter2"))
         #expect(!message.contains("swordfish"))

@@ -11,7 +11,7 @@ import Testing
 /// journal entries three times); the default keeps `swift test` quick.
 /// Measure in release: `SEATSTORE_SCALE_USERS=100000 swift test -c release
 /// -Xswiftc -enable-testing --filter SQLiteLedgerScaleTests`.
-@Suite("SQLite ledger at scale")
+@Suite("SQLite ledger at scale", .serialized)
 struct SQLiteLedgerScaleTests {
     static let userCount = ProcessInfo.processInfo.environment["SEATSTORE_SCALE_USERS"].flatMap(Int.init) ?? 3_000
 

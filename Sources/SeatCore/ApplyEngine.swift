@@ -142,8 +142,7 @@ private struct EngineState {
         guard account.status == .open else { throw ApplyError(step: 0, reason: "account \"\(account.id)\" is closed", code: .accountClosed) }
         self.actor = actor
         self.now = now
-        let zone = TimeZone(identifier: account.timezone) ?? TimeZone(identifier: "UTC")!
-        today = Day(now, in: zone)
+        today = Day(now, inZoneNamed: account.timezone)
         users = Dictionary(snapshot.users.map { ($0.email, $0) }, uniquingKeysWith: { a, _ in a })
         licenses = Dictionary(snapshot.licenses.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         codes = Set(licenses.keys)
@@ -314,7 +313,7 @@ private struct EngineState {
     mutating func nextFree(_ plan: String) -> String? {
         if queues[plan] == nil {
             let ordered = (free[plan] ?? []).compactMap { licenses[$0] }
-                .sorted { ($0.status == .paused ? 1 : 0, $0.createdAt, $0.sequence, $0.code) < ($1.status == .paused ? 1 : 0, $1.createdAt, $1.sequence, $1.code) }
+                .sorted(by: License.assignmentOrder)
             queues[plan] = (ordered.map(\.code), 0)
         }
         while let queue = queues[plan], queue.next < queue.codes.count {

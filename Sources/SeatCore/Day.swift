@@ -102,6 +102,12 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         }
     }
 
+    /// The day `instant` falls on in the IANA zone `identifier` (UTC when
+    /// the identifier is unknown; loaders reject unknown zones before this).
+    public init(_ instant: Date, inZoneNamed identifier: String) {
+        self.init(instant, in: TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!)
+    }
+
     /// The start of `self` in `timeZone`, as an instant.
     public func start(in timeZone: TimeZone) -> Date {
         Day.calendar(timeZone).date(from: DateComponents(year: year, month: month, day: day))!

@@ -97,6 +97,13 @@ public struct License: Hashable, Sendable, Codable {
         return status
     }
 
+    /// The order assignments take free licenses in: active before paused,
+    /// each oldest first.
+    public static func assignmentOrder(_ a: License, _ b: License) -> Bool {
+        if (a.status == .paused) != (b.status == .paused) { return b.status == .paused }
+        return olderFirst(a, b)
+    }
+
     /// Oldest first: creation instant, then creation order, then code.
     public static func olderFirst(_ a: License, _ b: License) -> Bool {
         (a.createdAt, a.sequence, a.code) < (b.createdAt, b.sequence, b.code)

@@ -82,8 +82,7 @@ private struct PlanWork {
         self.catalog = catalog
         self.now = now
         self.kind = desired.kind.value
-        let zone = TimeZone(identifier: ledger.account?.timezone ?? desired.timezone.value) ?? TimeZone(identifier: "UTC")!
-        self.today = Day(now, in: zone)
+        self.today = Day(now, inZoneNamed: ledger.account?.timezone ?? desired.timezone.value)
     }
 
     mutating func run() {
@@ -269,7 +268,7 @@ private struct PlanWork {
                     if license.assignedTo != nil { license.status = .active }
                     return license
                 }
-                .sorted { ($0.status == .paused ? 1 : 0, $0.createdAt, $0.sequence, $0.code) < ($1.status == .paused ? 1 : 0, $1.createdAt, $1.sequence, $1.code) }
+                .sorted(by: License.assignmentOrder)
             if target > ownedLicenses.count {
                 buys.append(.buy(plan: id, count: target - ownedLicenses.count, from: ownedLicenses.count, to: target))
             }

@@ -54,7 +54,7 @@ struct AccountStatus {
 
     init(snapshot: LedgerSnapshot, catalog: Catalog, now: Date) {
         account = snapshot.account!
-        today = Day(now, in: TimeZone(identifier: account.timezone) ?? TimeZone(identifier: "UTC")!)
+        today = Day(now, inZoneNamed: account.timezone)
         let horizon = today.adding(days: 30)
         var lines: [String: PlanLine] = [:]
         var allowance = 0

@@ -72,10 +72,25 @@ public struct ApplyEngine {
 public enum LicenseCode {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
-    /// 8 characters, A–Z and 0–9.
+    /// 8 characters, A–Z and 0–9, uniformly distributed: one 64-bit draw
+    /// from the secure source per code (rejection-sampled, so no bias).
     public static func random() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<8).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+        return code(from: generator.next(upperBound: space))
+    }
+
+    /// 36^8 possible codes.
+    static let space: UInt64 = 2_821_109_907_456
+
+    /// The code for a number in `0..<space`.
+    static func code(from value: UInt64) -> String {
+        var value = value
+        var characters = [Character](repeating: "A", count: 8)
+        for index in (0..<8).reversed() {
+            characters[index] = alphabet[Int(value % 36)]
+            value /= 36
+        }
+        return String(characters)
     }
 
     /// 32 lower-case hex digits.

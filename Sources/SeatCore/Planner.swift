@@ -21,21 +21,27 @@ public struct Planner: Sendable {
 }
 
 /// A user's license picture in the ledger, built once.
+/// Kept as two small arrays rather than nested maps: a user holds a handful
+/// of licenses, and 100,000 users make allocation the dominant cost.
 private struct Holdings {
-    /// Non-expired licenses held, by plan (normally one per plan).
-    var byPlan: [String: [License]] = [:]
+    /// Non-expired licenses held (normally one per plan).
+    var current: [License] = []
     /// Expired licenses still assigned to the user.
     var expired: [License] = []
 
     var isPaused: Bool {
-        var any = false
-        for licenses in byPlan.values {
-            for license in licenses {
-                if license.status != .paused { return false }
-                any = true
-            }
+        !current.isEmpty && current.allSatisfy { $0.status == .paused }
+    }
+
+    func holds(_ plan: String) -> Bool { current.contains { $0.plan == plan } }
+
+    /// The current licenses grouped by plan, plans in order, licenses oldest first.
+    var byPlan: [(plan: String, licenses: [License])] {
+        var groups: [(plan: String, licenses: [License])] = []
+        for license in current.sorted(by: { ($0.plan, $0.createdAt, $0.sequence, $0.code) < ($1.plan, $1.createdAt, $1.sequence, $1.code) }) {
+            if groups.last?.plan == license.plan { groups[groups.count - 1].licenses.append(license) } else { groups.append((license.plan, [license])) }
         }
-        return any
+        return groups
     }
 }
 
@@ -126,13 +132,15 @@ private struct PlanWork {
     // MARK: Ledger index
 
     mutating func indexLedger() {
+        ledgerUsers.reserveCapacity(ledger.users.count)
+        holdings.reserveCapacity(ledger.users.count)
         for user in ledger.users { ledgerUsers[user.email] = user }
         for license in ledger.licenses {
             let status = license.effectiveStatus(on: today)
             switch status {
             case .active, .paused:
                 owned[license.plan, default: []].append(license)
-                if let holder = license.assignedTo { holdings[holder, default: Holdings()].byPlan[license.plan, default: []].append(license) }
+                if let holder = license.assignedTo { holdings[holder, default: Holdings()].current.append(license) }
             case .expired:
                 if let holder = license.assignedTo { holdings[holder, default: Holdings()].expired.append(license) }
             case .removed:
@@ -150,6 +158,7 @@ private struct PlanWork {
 
     mutating func planUsers() {
         var inFile: Set<String> = []
+        inFile.reserveCapacity(desired.users.count)
         for user in desired.users {
             inFile.insert(user.email)
             planUser(user)
@@ -159,7 +168,7 @@ private struct PlanWork {
         for user in others {
             let held = holdings[user.email] ?? Holdings()
             if desired.prune.value || (kind == .selfEmployed && desired.closeAccount.value) {
-                for license in (held.byPlan.values.joined() + held.expired).sorted(by: License.olderFirst) {
+                for license in (held.current + held.expired).sorted(by: License.olderFirst) {
                     unassign(user.email, license)
                 }
                 terminations.append(.terminateUser(email: user.email))
@@ -167,9 +176,9 @@ private struct PlanWork {
                 diagnostics.append(.warning(.unmanagedUser,
                     "\(user.email) is in the ledger but not in this file; it is left as it is because prune is false",
                     at: desired.usersLocation, hint: "add it to users:, or set `prune: true` to terminate users not in the file"))
-                for (plan, licenses) in held.byPlan {
-                    keptHolders[plan, default: 0] += licenses.count
-                    unmanagedHolders[plan, default: 0] += licenses.count
+                for license in held.current {
+                    keptHolders[license.plan, default: 0] += 1
+                    unmanagedHolders[license.plan, default: 0] += 1
                 }
             }
         }
@@ -202,16 +211,15 @@ private struct PlanWork {
         var willBeActive = false
         var pausedPlans: [String] = []
         var activePlans: [String] = []
-        for (plan, licenses) in held.byPlan.sorted(by: { $0.key < $1.key }) {
-            let sorted = licenses.sorted(by: License.olderFirst)
-            let keep = wantedSet.contains(plan) ? sorted.first : nil
-            for license in sorted where license != keep { unassign(email, license) }
+        for (plan, licenses) in held.byPlan {
+            let keep = wantedSet.contains(plan) ? licenses.first : nil
+            for license in licenses where license != keep { unassign(email, license) }
             if let keep {
                 keptHolders[plan, default: 0] += 1
                 if keep.status == .paused { willBePaused = true; pausedPlans.append(plan) } else { willBeActive = true; activePlans.append(plan) }
             }
         }
-        for plan in wanted where held.byPlan[plan] == nil && catalog[plan]?.isOffered(to: kind) == true {
+        for plan in wanted where !held.holds(plan) && catalog[plan]?.isOffered(to: kind) == true {
             newHolders[plan, default: []].append(email)
             willBeActive = true
             activePlans.append(plan)

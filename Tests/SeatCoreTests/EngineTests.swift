@@ -50,6 +50,17 @@ private typealias F = Fixtures
     }
 }
 
+@Test func licenseCodesCoverTheWholeSpace() {
+    #expect(LicenseCode.code(from: 0) == "AAAAAAAA")
+    #expect(LicenseCode.code(from: 35) == "AAAAAAA9")
+    #expect(LicenseCode.code(from: 36) == "AAAAAABA")
+    #expect(LicenseCode.code(from: LicenseCode.space - 1) == "99999999")
+    // Every character position takes every symbol over many draws.
+    var seen = Array(repeating: Set<Character>(), count: 8)
+    for _ in 0..<5000 { for (i, c) in LicenseCode.random().enumerated() { seen[i].insert(c) } }
+    #expect(seen.allSatisfy { $0.count == 36 })
+}
+
 @Test func licenseCodesAreWellFormed() {
     for _ in 0..<1000 {
         #expect(LicenseCode.isValid(LicenseCode.random()))

@@ -6,6 +6,9 @@ import SeatCore
 struct TextPlanView: PlanView {
     var style: Style
 
+    /// How many warnings of one code the text plan lists before counting the rest.
+    static let warningsPerCode = 20
+
     func render(_ report: PlanReport) -> String {
         let set = report.changeSet
         var out = ""
@@ -32,8 +35,17 @@ struct TextPlanView: PlanView {
         }
         if !set.warnings.isEmpty {
             out += "\nWarnings:\n"
+            // A large account can have thousands of one kind of warning: show
+            // the first few of each code and count the rest (JSON has them all).
+            var shown: [String: Int] = [:]
+            var hidden: [String: Int] = [:]
             for w in set.warnings {
+                guard shown[w.code, default: 0] < Self.warningsPerCode else { hidden[w.code, default: 0] += 1; continue }
+                shown[w.code, default: 0] += 1
                 out += "  " + style.yellow("!") + " " + (w.location.map { "\($0.description): " } ?? "") + "\(w.message) [\(w.code)]\n"
+            }
+            for (code, count) in hidden.sorted(by: { $0.key < $1.key }) {
+                out += "  " + style.yellow("!") + " … and \(Self.plural(count, "more \(code) warning")) (all of them are in --format json)\n"
             }
         }
         if set.hasChanges {

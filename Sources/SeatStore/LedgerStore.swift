@@ -59,6 +59,9 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .stale(account, expectedLineage, expectedSerial, foundLineage, foundSerial):
+            if expectedLineage == nil, foundLineage != nil {
+                return "account \"\(account)\" was created by another apply since this plan was made; run plan again"
+            }
             if expectedLineage != foundLineage {
                 return "the ledger for account \"\(account)\" is not the one this plan was made for (lineage \(expectedLineage ?? "none") expected, \(foundLineage ?? "none") found)"
             }

@@ -15,24 +15,36 @@ public struct Seatctl: ParsableCommand {
     public init() {}
 
     /// Parses the arguments, runs the command and exits with its code.
-    /// Errors are mapped to messages and exit codes in one place.
+    /// Errors are mapped to messages and exit codes in one place: 0 success,
+    /// 1 any error (usage errors included, as scripts expect), 2 only where
+    /// a command documents it (`plan --detailed-exitcode`, `drift`).
     public static func runMain(_ arguments: [String]? = nil) -> Never {
-        let command: ParsableCommand
         do {
-            command = try parseAsRoot(arguments)
-        } catch {
-            exit(withError: error)
-        }
-        do {
-            var command = command
+            var command = try parseAsRoot(arguments)
             try command.run()
             Foundation.exit(0)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
-        } catch let error where error is CleanExit || error is ValidationError {
-            exit(withError: error)
+        } catch let error as CLIError {
+            Foundation.exit(CLIError.report(error).rawValue)
         } catch {
+            // Help, version and usage errors come from the argument parser.
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { Console.out(message + "\n") }
+                Foundation.exit(0)
+            }
+            if isArgumentError(error) {
+                Console.err(message + "\n")
+                Foundation.exit(ExitCode.failure.rawValue)
+            }
             Foundation.exit(CLIError.report(error).rawValue)
         }
+    }
+
+    /// True for errors the argument parser raised about the command line.
+    private static func isArgumentError(_ error: Error) -> Bool {
+        error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }

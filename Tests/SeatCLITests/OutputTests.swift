@@ -75,6 +75,11 @@ import Testing
 
     @Test func badInputsAreClearErrors() throws {
         let seatctl = try SeatctlRunner()
+        let usage = try seatctl.run(["plan", "--format", "xml", "x.yaml"])
+        #expect(usage.status == 1, "usage errors exit 1 like every other error")
+        #expect(usage.stderr.contains("'xml' is invalid for '--format <format>'"))
+        let version = try seatctl.run(["--version"])
+        #expect(version.status == 0 && !version.stdout.isEmpty)
         let missing = try seatctl.run(["plan", "nope.yaml"])
         #expect(missing.status == 1 && missing.stderr == "error: no such file: nope.yaml\n")
         try seatctl.copyExample("acme/seats.yaml", to: "seats.yaml")

@@ -49,6 +49,7 @@ public struct ApplyEngine {
     public func writes(for changeSet: ChangeSet, on snapshot: LedgerSnapshot,
                        isCodeFree: (String) throws -> Bool) throws -> LedgerWrites {
         var state = try EngineState(changeSet: changeSet, snapshot: snapshot, actor: actor, now: now, lineage: drawLineage)
+        state.logAccountChange(changeSet.accountChange, previous: snapshot.account)
         for (index, change) in changeSet.changes.enumerated() {
             do {
                 try state.apply(change) { used in try self.freshCode(isCodeFree: isCodeFree, used: used) }
@@ -56,7 +57,7 @@ public struct ApplyEngine {
                 throw ApplyError(step: index + 1, reason: error.reason, code: error.code)
             }
         }
-        return state.finish(deferred: changeSet.deferred, closes: changeSet.accountChange?.closes == true)
+        return state.finish(deferred: changeSet.deferred, recorded: snapshot.deferrals, closes: changeSet.accountChange?.closes == true)
     }
 
     private func freshCode(isCodeFree: (String) throws -> Bool, used: Set<String>) throws -> String {
@@ -182,8 +183,26 @@ private struct EngineState {
     }
 
     mutating func log(_ action: ChangeAction, _ subject: String, from: String?, to: String?) {
-        journal.append(JournalEntry(at: now, account: account.id, actor: actor, action: action.rawValue, subject: subject,
+        log(action.rawValue, subject, from: from, to: to)
+    }
+
+    /// Journals an action that is not a change of the change set:
+    /// `create_account`, `update_account`, `close_account`, `defer`.
+    mutating func log(_ action: String, _ subject: String, from: String?, to: String?) {
+        journal.append(JournalEntry(at: now, account: account.id, actor: actor, action: action, subject: subject,
                                     from: from, to: to, serial: account.serial + 1))
+    }
+
+    mutating func logAccountChange(_ change: AccountChange?, previous: LedgerAccount?) {
+        guard let change, !change.closes else { return }
+        func describe(_ name: String?, _ timezone: String) -> String {
+            (name.map { "name=\($0) " } ?? "") + "timezone=\(timezone)"
+        }
+        if let previous {
+            log("update_account", account.id, from: describe(previous.name, previous.timezone), to: describe(change.name, change.timezone))
+        } else {
+            log("create_account", account.id, from: nil, to: "kind=\(change.kind.rawValue) " + describe(change.name, change.timezone))
+        }
     }
 
     mutating func setUser(_ user: LedgerUser) {
@@ -346,7 +365,12 @@ private struct EngineState {
         return parts.joined(separator: " ")
     }
 
-    func finish(deferred: [Deferral], closes: Bool) -> LedgerWrites {
+    mutating func finish(deferred: [Deferral], recorded: [RecordedDeferral], closes: Bool) -> LedgerWrites {
+        for deferral in deferred where !recorded.contains(RecordedDeferral(plan: deferral.plan, until: deferral.until)) {
+            log("defer", deferral.plan, from: nil,
+                to: "\(deferral.action.rawValue) \(deferral.count) until \(deferral.until) (\(deferral.code.rawValue))")
+        }
+        if closes { log("close_account", account.id, from: "open", to: "closed") }
         var account = self.account
         account.serial += 1
         if closes { account.status = .closed }

@@ -19,9 +19,31 @@ private typealias F = Fixtures
     // The oldest license of suite-monthly goes to alice.
     #expect(writes.licenses.first { $0.code == "NEW00001" }?.assignedTo == "alice@acme.com")
     #expect(writes.contractStarts == ["suite-contracted": F.today, "suite-monthly": F.today])
-    #expect(writes.journal.map(\.action) == ["add_user", "buy", "buy", "assign", "assign"])
+    #expect(writes.journal.map(\.action) == ["create_account", "add_user", "buy", "buy", "assign", "assign"])
     #expect(writes.journal.allSatisfy { $0.actor == "ci" && $0.serial == 1 && $0.at == F.now })
-    #expect(writes.journal[1].subject == "suite-contracted" && writes.journal[1].from == "0" && writes.journal[1].to == "1")
+    #expect(writes.journal[0].to == "kind=enterprise timezone=UTC")
+    #expect(writes.journal[2].subject == "suite-contracted" && writes.journal[2].from == "0" && writes.journal[2].to == "1")
+}
+
+@Test func engineJournalsDeferralsOnceAndClosures() throws {
+    let start = Day(year: 2026, month: 3, day: 1)
+    let ledger = LedgerSnapshot(account: F.account, users: [LedgerUser(email: "alice@acme.com", role: .administrator)], licenses: [
+        F.license("AAAA0001", "suite-monthly", to: "alice@acme.com", sequence: 1),
+        F.license("CCCC0001", "suite-contracted", sequence: 2), F.license("CCCC0002", "suite-contracted", sequence: 3),
+    ], contractStarts: ["suite-contracted": start])
+    let desired = F.desired(plans: [F.plan("suite-monthly", .exact(1)), F.plan("suite-contracted", .exact(1), line: 12)],
+                            users: [F.user("alice@acme.com", role: .administrator, plans: ["suite-monthly"])])
+    let set = F.plan(desired, ledger)
+    #expect(set.changes.isEmpty && set.deferred.count == 1)
+    let engine = ApplyEngine(actor: "t", now: F.now, drawCode: F.CodeSource().draw, drawLineage: { "l" })
+    let first = try engine.writes(for: set, on: ledger, isCodeFree: { _ in true })
+    #expect(first.journal.map(\.action) == ["defer"])
+    #expect(first.journal.first?.to == "remove 1 until 2027-03-01 (contract_term)")
+    #expect(first.deferrals == [RecordedDeferral(plan: "suite-contracted", until: Day(year: 2027, month: 3, day: 1))])
+    // Once recorded, the same deferral is not journaled again.
+    let after = ledger.applying(first)
+    let again = try engine.writes(for: F.plan(desired, after), on: after, isCodeFree: { _ in true })
+    #expect(again.journal.isEmpty)
 }
 
 @Test func engineRetriesCodesThatAreTaken() throws {
@@ -128,4 +150,25 @@ func randomPlansApplyAndConverge(seed: Int) throws {
         now = now.addingTimeInterval(86_400)
     }
     #expect(applied > 0, "every round had errors; the test would check nothing")
+}
+
+@Test func closingASelfEmployedAccount() throws {
+    let account = LedgerAccount(id: "acme", kind: .selfEmployed, name: "Sol", timezone: "UTC", lineage: "l", serial: 4, createdAt: F.now)
+    let ledger = LedgerSnapshot(account: account, users: [LedgerUser(email: "sol@gmail.com", role: .administrator)],
+                                licenses: [F.license("SOLO0001", "solo-monthly", to: "sol@gmail.com", sequence: 1)])
+    let set = F.plan(F.desired(kind: .selfEmployed, plans: [], users: [], closeAccount: true), ledger)
+    #expect(set.errors.isEmpty, "\(set.errors)")
+    #expect(set.changes == [
+        .unassign(email: "sol@gmail.com", plan: "solo-monthly", license: "SOLO0001"),
+        .terminateUser(email: "sol@gmail.com"),
+        .remove(plan: "solo-monthly", count: 1, from: 1, to: 0, licenses: ["SOLO0001"]),
+    ])
+    let after = try ledger.applyingChanges(set)
+    #expect(after.account?.status == .closed && after.account?.serial == 5)
+    #expect(after.users.map(\.status) == [.terminated])
+    #expect(after.licenses.map(\.status) == [.removed])
+    // A closed account takes no more changes.
+    let reopened = F.plan(F.desired(kind: .selfEmployed, plans: [F.plan("solo-monthly", .exact(1))],
+                                    users: [F.user("sol@gmail.com", plans: ["solo-monthly"])]), after)
+    #expect(reopened.errorCodes.contains("account_closed"))
 }

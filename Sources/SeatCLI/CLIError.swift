@@ -45,6 +45,8 @@ enum CLIError: Error, CustomStringConvertible {
 /// Replaces control characters (terminal escapes included) with visible
 /// `\u{…}` escapes before text reaches a terminal.
 func sanitizedForDisplay(_ text: String) -> String {
+    // Fast path: plain printable ASCII (and newlines) needs no escaping.
+    if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A }) { return text }
     var out = ""
     for scalar in text.unicodeScalars {
         let v = scalar.value

@@ -377,7 +377,8 @@ private struct EngineState {
         return LedgerWrites(
             account: account, isNewAccount: isNewAccount,
             users: changedUsers.sorted().compactMap { users[$0] },
-            licenses: changedLicenses.compactMap { licenses[$0] }.sorted(by: License.olderFirst),
+            // Sequence numbers are unique within an account and follow creation order.
+            licenses: changedLicenses.compactMap { licenses[$0] }.sorted { $0.sequence < $1.sequence },
             contractStarts: newContractStarts,
             deferrals: deferred.map { RecordedDeferral(plan: $0.plan, until: $0.until) },
             journal: journal)

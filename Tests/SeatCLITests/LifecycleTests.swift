@@ -67,6 +67,28 @@ import Testing
         #expect((doc["entries"] as! [[String: Any]]).allSatisfy { $0["actor"] as? String == "test" })
     }
 
+    @Test func largeChangeNeedsItsFlag() throws {
+        let seatctl = try SeatctlRunner()
+        try seatctl.write("beta.yaml", Self.base)
+        #expect(try seatctl.run(["apply", "beta.yaml", "--auto-approve", "--now", Self.now]).status == 0)
+        // Ben and Cat lose their plans: two unassignments against a limit of one.
+        let guarded = Self.base
+            .replacingOccurrences(of: "kind: enterprise\n", with: "kind: enterprise\nguards:\n  maxUnassignments: 1\n")
+            .replacingOccurrences(of: "  ben@beta.example:\n    plans: [time-monthly]\n", with: "  ben@beta.example: {}\n")
+            .replacingOccurrences(of: "  cat@beta.example:\n    plans: [time-monthly]\n", with: "  cat@beta.example: {}\n")
+        try seatctl.write("beta.yaml", guarded)
+        let before = try seatctl.stateBytes()
+        let refused = try seatctl.run(["apply", "beta.yaml", "--auto-approve", "--now", Self.now])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("beta.yaml:4:21: error: this apply would unassign or terminate 2 users, more than guards.maxUnassignments (1) [large_change]"),
+                "\(refused.stderr)")
+        #expect(try seatctl.stateBytes() == before)
+        // Within the limit, or with the flag, it applies.
+        let allowed = try seatctl.run(["apply", "beta.yaml", "--auto-approve", "--allow-large-change", "--now", Self.now])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stdout.contains("2 to unassign"))
+    }
+
     @Test func stateAndClockFromTheEnvironment() throws {
         let seatctl = try SeatctlRunner()
         try seatctl.write("beta.yaml", Self.base)

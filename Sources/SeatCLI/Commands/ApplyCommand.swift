@@ -17,8 +17,10 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session(options)
-        let store = try session.store()
-        let planning = try Planning(file: file, session: session, store: store)
+        // The ledger file is created only when there is something to write:
+        // a refused, declined or failed apply leaves no file behind.
+        let existing = try LedgerLocation.openIfExists(options.stateLocation)
+        let planning = try Planning(file: file, session: session, store: existing)
         try planning.show(session)
         let changeSet = planning.changeSet
         guard changeSet.hasChanges || planning.recordsDeferrals else { return }
@@ -33,6 +35,7 @@ struct ApplyCommand: ParsableCommand {
             guard Console.readLine() == "yes" else { throw CLIError.declined }
         }
 
+        let store = try existing ?? session.store()
         let engine = ApplyEngine(actor: Session.actor(actor), now: session.now)
         let writes = try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
             snapshot, isCodeFree in

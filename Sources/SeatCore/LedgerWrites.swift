@@ -29,3 +29,20 @@ public struct LedgerWrites: Hashable, Sendable {
         self.journal = journal
     }
 }
+
+extension LedgerSnapshot {
+    /// The snapshot a store reads back after persisting `writes` over this
+    /// one: users by email, licenses oldest first (the order stores return).
+    /// Tests use it as the reference every store must match.
+    public func applying(_ writes: LedgerWrites) -> LedgerSnapshot {
+        var users = Dictionary(self.users.map { ($0.email, $0) }, uniquingKeysWith: { a, _ in a })
+        for user in writes.users { users[user.email] = user }
+        var licenses = Dictionary(self.licenses.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        for license in writes.licenses { licenses[license.code] = license }
+        var starts = contractStarts
+        starts.merge(writes.contractStarts) { old, _ in old }
+        return LedgerSnapshot(account: writes.account, users: users.values.sorted { $0.email < $1.email },
+                              licenses: licenses.values.sorted(by: License.olderFirst), contractStarts: starts,
+                              deferrals: writes.deferrals)
+    }
+}

@@ -5,18 +5,6 @@ import Testing
 private typealias F = Fixtures
 
 extension LedgerSnapshot {
-    /// The snapshot a store would read back after persisting `writes`.
-    func applying(_ writes: LedgerWrites) -> LedgerSnapshot {
-        var users = Dictionary(self.users.map { ($0.email, $0) }, uniquingKeysWith: { a, _ in a })
-        for user in writes.users { users[user.email] = user }
-        var licenses = Dictionary(self.licenses.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        for license in writes.licenses { licenses[license.code] = license }
-        var starts = contractStarts
-        starts.merge(writes.contractStarts) { a, _ in a }
-        return LedgerSnapshot(account: writes.account, users: users.values.sorted { $0.email < $1.email },
-                              licenses: licenses.values.sorted(by: License.olderFirst), contractStarts: starts, deferrals: writes.deferrals)
-    }
-
     /// Applies a change set with the engine and deterministic codes.
     func applyingChanges(_ set: ChangeSet, now: Date = Fixtures.now, codes: Fixtures.CodeSource = .init()) throws -> LedgerSnapshot {
         let engine = ApplyEngine(actor: "test", now: now, drawCode: codes.draw, drawLineage: { "lineage-new" })

@@ -28,14 +28,9 @@ struct CatalogReader {
     }
 
     private mutating func readRoot(_ root: Int32) -> Catalog? {
-        guard reader.expectMapping(root, what: "a catalog file",
-                                   example: "lines of \"key: value\", starting with \"currency: USD\" and \"plans:\"")
+        guard reader.expectRoot(root, isCatalogExpected: true, what: "a catalog file",
+                                 example: "lines of \"key: value\", starting with \"currency: USD\" and \"plans:\"")
         else { return nil }
-
-        if let account = reader.key(root, "account"), !reader.hasKey(root, "currency") {
-            reader.report(.swappedFile(isCatalogExpected: true), at: account)
-            return nil
-        }
 
         let fields = reader.fields(of: root, names: Self.topLevelKeys, context: "at the top level of the catalog")
 

@@ -31,14 +31,9 @@ struct DesiredStateReader {
     }
 
     private mutating func readRoot(_ root: Int32) -> DesiredState? {
-        guard reader.expectMapping(root, what: "a desired-state file",
-                                   example: "lines of \"key: value\", starting with \"account: acme\" and \"kind: enterprise\"")
+        guard reader.expectRoot(root, isCatalogExpected: false, what: "a desired-state file",
+                                 example: "lines of \"key: value\", starting with \"account: acme\" and \"kind: enterprise\"")
         else { return nil }
-
-        if let currency = reader.key(root, "currency"), !reader.hasKey(root, "account") {
-            reader.report(.swappedFile(isCatalogExpected: false), at: currency)
-            return nil
-        }
 
         let fields = reader.fields(of: root, names: Self.topLevelKeys, context: "at the top level")
 

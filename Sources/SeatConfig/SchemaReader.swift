@@ -255,6 +255,19 @@ struct SchemaReader {
         return false
     }
 
+    /// Checks the document's root is a mapping, and not the other kind of
+    /// seatctl file: a catalog has `currency` and no `account`, a
+    /// desired-state file the reverse.
+    mutating func expectRoot(_ root: Int32, isCatalogExpected: Bool, what: String, example: String) -> Bool {
+        guard expectMapping(root, what: what, example: example) else { return false }
+        let (foreign, own) = isCatalogExpected ? ("account", "currency") : ("currency", "account")
+        if let key = key(root, foreign), !hasKey(root, own) {
+            report(.swappedFile(isCatalogExpected: isCatalogExpected), at: key)
+            return false
+        }
+        return true
+    }
+
     // MARK: Typed scalars
 
     mutating func string(_ index: Int32, field: String, isRequired: Bool = false) -> Located<String>? {

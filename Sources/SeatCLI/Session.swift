@@ -18,6 +18,19 @@ struct Session {
         try LedgerLocation.open(options.stateLocation)
     }
 
+    /// The ledger if one exists already; never creates one.
+    func existingStore() throws -> (any LedgerStore)? {
+        try LedgerLocation.openIfExists(options.stateLocation)
+    }
+
+    /// The ledger, which must exist: for commands that only read it.
+    func requiredStore() throws -> any LedgerStore {
+        guard let store = try existingStore() else {
+            throw CLIError.message("there is no ledger at \(options.stateLocation)", hint: "run `seatctl apply FILE` to create one")
+        }
+        return store
+    }
+
     /// The ledger's catalog, else the built-in one.
     func catalog(from store: (any LedgerStore)?) throws -> Catalog {
         if let store, let stored = try store.catalog() { return stored }
@@ -27,7 +40,7 @@ struct Session {
     /// The catalog without creating a ledger: the stored one if a ledger
     /// exists already, else the built-in one.
     func catalogWithoutCreating() throws -> Catalog {
-        try catalog(from: try LedgerLocation.openIfExists(options.stateLocation))
+        try catalog(from: try existingStore())
     }
 
     static func builtInCatalog() throws -> Catalog {

@@ -19,7 +19,7 @@ struct ApplyCommand: ParsableCommand {
         let session = try Session(options)
         // The ledger file is created only when there is something to write:
         // a refused, declined or failed apply leaves no file behind.
-        let existing = try LedgerLocation.openIfExists(options.stateLocation)
+        let existing = try session.existingStore()
         let planning = try Planning(file: file, session: session, store: existing)
         try planning.show(session)
         let changeSet = planning.changeSet

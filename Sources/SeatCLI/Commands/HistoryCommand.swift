@@ -18,9 +18,7 @@ struct HistoryCommand: ParsableCommand {
             guard let date = Clock.parse(text) else { throw CLIError.message("--since \"\(text)\" is not a date", hint: "write it as 2026-11-01 or 2026-11-01T00:00:00Z") }
             return date
         }
-        guard let store = try LedgerLocation.openIfExists(options.stateLocation) else {
-            throw CLIError.message("there is no ledger at \(options.stateLocation)", hint: "run `seatctl apply FILE` to create one")
-        }
+        let store = try Session(options).requiredStore()
         let entries = try store.journal(account: account, since: since)
         switch options.format {
         case .json:

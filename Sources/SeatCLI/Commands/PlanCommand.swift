@@ -15,7 +15,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let session = try Session(options)
         // Planning never creates a ledger: without one, it plans against an empty ledger.
-        let store = try LedgerLocation.openIfExists(options.stateLocation)
+        let store = try session.existingStore()
         let planning = try Planning(file: file, session: session, store: store)
         try planning.show(session)
         if detailedExitcode && planning.changeSet.hasChanges { throw ExitCode(2) }

@@ -14,9 +14,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session(options)
-        guard let store = try LedgerLocation.openIfExists(options.stateLocation) else {
-            throw CLIError.message("there is no ledger at \(options.stateLocation)", hint: "run `seatctl apply FILE` to create one")
-        }
+        let store = try session.requiredStore()
         let catalog = try session.catalog(from: store)
         let ids = try account.map { [$0] } ?? store.accountIDs()
         var reports: [AccountStatus] = []

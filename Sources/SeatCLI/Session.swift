@@ -73,6 +73,9 @@ struct Session {
         let bytes = try Session.read(path)
         let (state, diagnostics) = ConfigLoader.loadDesiredState(bytes, file: path)
         guard let state, !diagnostics.hasErrors else {
+            // A JSON consumer gets a document with the errors even when the
+            // file could not be read as a desired state at all.
+            if options.format == .json { Console.out(JSONPlanView.failure(account: nil, diagnostics: diagnostics.sortedForOutput())) }
             printDiagnostics(diagnostics, sources: [path: bytes])
             throw CLIError.reported
         }

@@ -96,6 +96,12 @@ import Testing
         #expect(typo.status == 1)
         #expect(typo.stderr.contains("typo.yaml:1:1: error:"))
         #expect(typo.stderr.contains("account"))
+        let typoJSON = try seatctl.run(["plan", "typo.yaml", "--format", "json"])
+        #expect(typoJSON.status == 1)
+        let doc = try JSONSerialization.jsonObject(with: Data(typoJSON.stdout.utf8)) as! [String: Any]
+        let errors = doc["errors"] as! [[String: Any]]
+        #expect(errors.first?["code"] as? String == "unknown_key")
+        #expect((errors.first?["location"] as? [String: Any])?["line"] as? Int == 1)
     }
 
     @Test func hostileFilesAreRefusedQuickly() throws {

@@ -90,8 +90,9 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         return Day(year: y, month: m, day: min(anchor.day, daysIn(year: y, month: m)))
     }
 
-    /// The first day of a term that started on `start` and renews every
-    /// `months` months, strictly after `self`... or on it when `inclusive`.
+    /// The first renewal day of a term that started on `start` and renews
+    /// every `months` months that falls after `self` (or on it, when
+    /// `inclusive`). The start day itself is never a renewal.
     public func nextRenewal(start: Day, everyMonths months: Int, inclusive: Bool) -> Day {
         precondition(months > 0)
         var k = max(1, ((year - start.year) * 12 + (month - start.month)) / months - 1)

@@ -366,7 +366,7 @@ private struct EngineState {
     }
 
     mutating func finish(deferred: [Deferral], recorded: [RecordedDeferral], closes: Bool) -> LedgerWrites {
-        for deferral in deferred where !recorded.contains(RecordedDeferral(plan: deferral.plan, until: deferral.until)) {
+        for deferral in deferred where !recorded.contains(RecordedDeferral(deferral)) {
             log("defer", deferral.plan, from: nil,
                 to: "\(deferral.action.rawValue) \(deferral.count) until \(deferral.until) (\(deferral.code.rawValue))")
         }
@@ -380,7 +380,7 @@ private struct EngineState {
             // Sequence numbers are unique within an account and follow creation order.
             licenses: changedLicenses.compactMap { licenses[$0] }.sorted { $0.sequence < $1.sequence },
             contractStarts: newContractStarts,
-            deferrals: deferred.map { RecordedDeferral(plan: $0.plan, until: $0.until) },
+            deferrals: deferred.map(RecordedDeferral.init),
             journal: journal)
     }
 }

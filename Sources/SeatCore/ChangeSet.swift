@@ -158,9 +158,13 @@ public struct ChangeSet: Hashable, Sendable {
     public var deferred: [Deferral]
     /// Errors and warnings, in output order.
     public var diagnostics: [Diagnostic]
+    /// True when the deferrals differ from those the ledger records, so an
+    /// apply writes even without changes (to record or drop them).
+    public var rewritesDeferrals: Bool
 
     public init(account: String, lineage: String?, serial: Int, now: Date, accountChange: AccountChange? = nil,
-                changes: [Change] = [], deferred: [Deferral] = [], diagnostics: [Diagnostic] = []) {
+                changes: [Change] = [], deferred: [Deferral] = [], diagnostics: [Diagnostic] = [],
+                rewritesDeferrals: Bool = false) {
         self.account = account
         self.lineage = lineage
         self.serial = serial
@@ -169,6 +173,7 @@ public struct ChangeSet: Hashable, Sendable {
         self.changes = changes
         self.deferred = deferred
         self.diagnostics = diagnostics
+        self.rewritesDeferrals = rewritesDeferrals
     }
 
     public var errors: [Diagnostic] { diagnostics.errors }

@@ -120,6 +120,11 @@ public struct RecordedDeferral: Hashable, Sendable, Codable {
         self.plan = plan
         self.until = until
     }
+
+    /// The record an apply keeps of a deferral it reported.
+    public init(_ deferral: Deferral) {
+        self.init(plan: deferral.plan, until: deferral.until)
+    }
 }
 
 /// Everything the planner needs to know about one account, read in one

@@ -38,7 +38,7 @@ private struct Holdings {
     /// The current licenses grouped by plan, plans in order, licenses oldest first.
     var byPlan: [(plan: String, licenses: [License])] {
         var groups: [(plan: String, licenses: [License])] = []
-        for license in current.sorted(by: { ($0.plan, $0.createdAt, $0.sequence, $0.code) < ($1.plan, $1.createdAt, $1.sequence, $1.code) }) {
+        for license in current.sorted(by: { $0.plan != $1.plan ? $0.plan < $1.plan : License.olderFirst($0, $1) }) {
             if groups.last?.plan == license.plan { groups[groups.count - 1].licenses.append(license) } else { groups.append((license.plan, [license])) }
         }
         return groups
@@ -403,7 +403,8 @@ private struct PlanWork {
         changes += removals
         return ChangeSet(account: desired.account.value, lineage: ledger.account?.lineage, serial: ledger.account?.serial ?? 0,
                          now: now, accountChange: accountChange, changes: changes,
-                         deferred: deferred.sorted { $0.plan < $1.plan }, diagnostics: diagnostics.sortedForOutput())
+                         deferred: deferred.sorted { $0.plan < $1.plan }, diagnostics: diagnostics.sortedForOutput(),
+                         rewritesDeferrals: Set(deferred.map(RecordedDeferral.init)) != Set(ledger.deferrals))
     }
 
     static func byUser(_ a: Change, _ b: Change) -> Bool { (a.user ?? "") < (b.user ?? "") }

@@ -23,7 +23,7 @@ struct ApplyCommand: ParsableCommand {
         let planning = try Planning(file: file, session: session, store: existing)
         try planning.show(session)
         let changeSet = planning.changeSet
-        guard changeSet.hasChanges || planning.recordsDeferrals else { return }
+        guard changeSet.hasChanges || changeSet.rewritesDeferrals else { return }
         try checkGuards(planning, session)
 
         if changeSet.hasChanges && !autoApprove {

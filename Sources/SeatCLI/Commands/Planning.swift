@@ -23,12 +23,6 @@ struct Planning {
         PlanReport(changeSet: changeSet, catalog: catalog, kind: snapshot.account?.kind ?? desired.kind.value)
     }
 
-    /// True when the apply must write even without changes: the deferrals to
-    /// record differ from those the ledger holds.
-    var recordsDeferrals: Bool {
-        Set(changeSet.deferred.map { RecordedDeferral(plan: $0.plan, until: $0.until) }) != Set(snapshot.deferrals)
-    }
-
     /// Prints the plan in the chosen format; errors also go to standard error
     /// with the offending lines. Throws `.reported` when the plan has errors.
     func show(_ session: Session) throws {

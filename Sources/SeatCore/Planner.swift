@@ -303,16 +303,9 @@ private struct PlanWork {
     }
 
     /// For a contracted plan: the renewal day a removal must wait for, or nil
-    /// when removing is allowed today (the term renews today, or an earlier
-    /// apply recorded this removal as deferred until a day that has come).
+    /// when removing is allowed today.
     func contractHold(plan: String) -> Day? {
-        guard let entry = catalog[plan], entry.commitment == .contracted, let months = entry.contractMonths,
-              let start = ledger.contractStarts[plan] else { return nil }
-        if let recorded = ledger.deferrals.first(where: { $0.plan == plan }) {
-            return recorded.until <= today ? nil : recorded.until
-        }
-        let renewal = today.nextRenewal(start: start, everyMonths: months, inclusive: true)
-        return renewal == today ? nil : renewal
+        ContractTerm.hold(plan: plan, catalog: catalog, ledger: ledger, today: today)
     }
 
     // MARK: Rules over the end state

@@ -20,6 +20,8 @@ public enum RuleCode: String, Sendable, CaseIterable, Codable {
     case licenseLimits = "license_limits"
     /// The account is closed; nothing more can be applied to it.
     case accountClosed = "account_closed"
+    /// An account, user, plan or license named on the command line does not exist.
+    case notFound = "not_found"
 
     // File format.
     case yamlSyntax = "yaml_syntax"

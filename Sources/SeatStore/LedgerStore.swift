@@ -39,6 +39,20 @@ public protocol LedgerStore: AnyObject, Sendable {
 
     /// Journal entries, oldest first, for one account or all, from `since` on.
     func journal(account: String?, since: Date?) throws -> [JournalEntry]
+
+    /// The account that holds (or held) the license with this code, or nil.
+    /// Codes are unique across the ledger. The default reads every account's
+    /// snapshot; a store should answer it with one indexed query.
+    func account(ofLicense code: String) throws -> String?
+}
+
+extension LedgerStore {
+    public func account(ofLicense code: String) throws -> String? {
+        for id in try accountIDs() where try snapshot(account: id).licenses.contains(where: { $0.code == code }) {
+            return id
+        }
+        return nil
+    }
 }
 
 /// Failures of the ledger itself, phrased for the person at the terminal.

@@ -150,6 +150,15 @@ public final class SQLiteLedgerStore: LedgerStore {
         try translating { try writer.read { db in try Self.readJournal(account: account, since: since, db) } }
     }
 
+    /// One indexed query on the license code (its primary key).
+    public func account(ofLicense code: String) throws -> String? {
+        try translating {
+            try writer.read { db in
+                try String.fetchOne(db.cachedStatement(sql: "SELECT account FROM licenses WHERE code = ?"), arguments: [code])
+            }
+        }
+    }
+
     // MARK: - Transactions and errors
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write

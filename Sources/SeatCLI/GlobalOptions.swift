@@ -54,10 +54,13 @@ enum Clock {
         return plain.date(from: text) ?? withFraction.date(from: text)
     }
 
-    /// `2026-11-20T10:04:00Z`, whole seconds, UTC.
+    /// `2026-11-20T10:04:00Z`, whole seconds (truncated), UTC. Computed
+    /// with integer arithmetic: views format 100,000 instants at a time.
     static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let time = seconds - days * 86_400
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return Day(ordinal: days).description + "T" + two(time / 3600) + ":" + two(time / 60 % 60) + ":" + two(time % 60) + "Z"
     }
 }

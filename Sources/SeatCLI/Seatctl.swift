@@ -9,7 +9,8 @@ public struct Seatctl: ParsableCommand {
         abstract: "Declare SaaS license seats in YAML; plan and apply them against the ledger within the business rules.",
         version: SeatCore.version,
         subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self,
-                      HistoryCommand.self, CatalogCommand.self]
+                      HistoryCommand.self, CatalogCommand.self, LicenseCommand.self, UserCommand.self,
+                      ExportCommand.self, SchemaCommand.self]
     )
 
     public init() {}

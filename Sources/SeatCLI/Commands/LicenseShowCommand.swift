@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import SeatCore
+import SeatStore
+
+/// `seatctl license show CODE`: one license's whole story.
+struct LicenseShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one license: plan, user, status, dates, amount, invoices and its journal entries.")
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The license code.") var code: String
+
+    func run() throws {
+        let session = try Session(options)
+        let store = try session.requiredStore()
+        let (account, code) = try PortalRun.account(ofLicense: self.code, in: store)
+        let snapshot = try store.snapshot(account: account)
+        guard let license = snapshot.licenses.first(where: { $0.code == code }) else {
+            throw CLIError.message("there is no license \(code) in the ledger [not_found]")
+        }
+        let row = LicenseRows(snapshot: snapshot, catalog: try session.catalog(from: store), now: session.now).row(license)
+        let history = try store.journal(account: account, since: nil).filter { Self.isAbout($0, license) }
+        switch options.format {
+        case .json:
+            guard case .object(var pairs) = row.json else { return }
+            pairs.append(("user_name", .optional(row.userName)))
+            // Invoices are not recorded by this version of the ledger; the
+            // key is here so consumers can rely on it when they are.
+            pairs.append(("invoices", .array([])))
+            pairs.append(("history", .array(history.map(Self.entryJSON))))
+            Console.out(JSONValue.object([("format_version", .string(JSONPlanView.formatVersion))] + pairs).serialized())
+        case .text, .markdown:
+            Console.out(sanitizedForDisplay(text(row, history: history)))
+        }
+    }
+
+    func text(_ row: LicenseRow, history: [JournalEntry]) -> String {
+        let fields: [(String, String)] = [
+            ("account", row.account),
+            ("plan", row.plan + (row.planName.map { " (\($0))" } ?? "")),
+            ("user", (row.user ?? "unassigned") + (row.userName.map { " (\($0))" } ?? "")),
+            ("status", row.status.rawValue),
+            ("created", Clock.format(row.created)),
+            ("activated", row.activated.map(Clock.format) ?? "-"),
+            ("end date", row.endDate?.description ?? "-"),
+            ("amount", row.amountText),
+            ("invoices", "none recorded"),
+        ]
+        var out = options.style.bold("License \(row.code)") + "\n"
+        for (name, value) in fields { out += "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + "  " + value + "\n" }
+        out += "\nHistory:\n"
+        if history.isEmpty { return out + "  No journal entries.\n" }
+        out += Table.render(header: ["time", "actor", "action", "subject", "from → to"],
+                            rows: history.map { e in [Clock.format(e.at), e.actor, e.action, e.subject, (e.from ?? "-") + " → " + (e.to ?? "-")] },
+                            indent: "  ", rightAligned: [])
+        return out
+    }
+
+    /// Whether a journal entry is about `license`: it names the code, or it
+    /// is the purchase that created it (a buy of its plan at its creation time).
+    static func isAbout(_ entry: JournalEntry, _ license: License) -> Bool {
+        if entry.action == ChangeAction.buy.rawValue {
+            return entry.subject == license.plan && entry.at == license.createdAt
+        }
+        return [entry.subject, entry.from ?? "", entry.to ?? ""].contains { mentions($0, license.code) }
+    }
+
+    /// `code` appears in `text` as a whole word (not inside a longer code).
+    static func mentions(_ text: String, _ code: String) -> Bool {
+        var searchRange = text.startIndex..<text.endIndex
+        while let range = text.range(of: code, range: searchRange) {
+            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
+            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
+            if !(before?.isLetter == true || before?.isNumber == true) && !(after?.isLetter == true || after?.isNumber == true) { return true }
+            searchRange = range.upperBound..<text.endIndex
+        }
+        return false
+    }
+
+    static func entryJSON(_ e: JournalEntry) -> JSONValue {
+        .object([("at", .string(Clock.format(e.at))), ("actor", .string(e.actor)), ("action", .string(e.action)),
+                 ("subject", .string(e.subject)), ("from", .optional(e.from)), ("to", .optional(e.to)), ("serial", .int(e.serial))])
+    }
+}

@@ -33,7 +33,7 @@ struct LicenseListCommand: ParsableCommand {
     }
 
     /// The filters as one predicate over a row; `today` is the row's account's day.
-    func matches(_ row: LicenseRow, today: Day) -> Bool {
+    func matches(_ row: LicenseRow, today: Day, texts: LicenseTexts) -> Bool {
         let wanted = status.flatMap(LicenseStatus.init(rawValue:))
         if wanted == .removed ? row.status != .removed : row.status == .removed { return false }
         if let wanted, row.status != wanted { return false }
@@ -44,7 +44,7 @@ struct LicenseListCommand: ParsableCommand {
             guard row.status == .active || row.status == .paused, let end = row.endDate, end >= today, end <= today.adding(days: days)
             else { return false }
         }
-        if let search, !search.isEmpty, !row.searchText.contains(search.lowercased()) { return false }
+        if let search, !search.isEmpty, !row.contains(search.lowercased(), texts: texts) { return false }
         return true
     }
 
@@ -54,6 +54,7 @@ struct LicenseListCommand: ParsableCommand {
         let catalog = try session.catalog(from: store)
         let ids = try account.map { [$0] } ?? store.accountIDs()
         var rows: [LicenseRow] = []
+        let texts = LicenseTexts()
         for id in ids {
             let snapshot = try store.snapshot(account: id)
             guard snapshot.account != nil else {
@@ -62,7 +63,7 @@ struct LicenseListCommand: ParsableCommand {
             let builder = LicenseRows(snapshot: snapshot, catalog: catalog, now: session.now)
             for license in snapshot.licenses {
                 let row = builder.row(license)
-                if matches(row, today: builder.today) { rows.append(row) }
+                if matches(row, today: builder.today, texts: texts) { rows.append(row) }
             }
         }
         switch options.format {
@@ -77,8 +78,8 @@ struct LicenseListCommand: ParsableCommand {
             let table = Table.render(
                 header: ["code", "account", "plan", "user", "status", "created", "activated", "end date", "amount"],
                 rows: rows.map { row in
-                    [row.code, row.account, row.plan, row.user ?? "-", row.status.rawValue, Clock.format(row.created),
-                     row.activated.map(Clock.format) ?? "-", row.endDate?.description ?? "-", row.amountText]
+                    [row.code, row.account, row.plan, row.user ?? "-", row.status.rawValue, texts.instant(row.created),
+                     row.activated.map(texts.instant) ?? "-", row.endDate?.description ?? "-", row.amountText]
                 },
                 rightAligned: [])
             Console.out(sanitizedForDisplay(table + "\(rows.count) license\(rows.count == 1 ? "" : "s").\n"))

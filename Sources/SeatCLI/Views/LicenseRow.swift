@@ -33,12 +33,15 @@ struct LicenseRow {
         }
     }
 
-    /// Every field, lower-cased and joined, for the keyword search.
-    var searchText: String {
-        [code, account, plan, planName ?? "", user ?? "", userName ?? "", status.rawValue,
-         Clock.format(created), activated.map(Clock.format) ?? "", endDate?.description ?? "", amountText,
-         user == nil ? "unassigned" : "assigned"]
-            .joined(separator: "\u{1F}").lowercased()
+    /// Whether `needle` (lower-cased) appears in any field, case-insensitively.
+    func contains(_ needle: String, texts: LicenseTexts) -> Bool {
+        // Codes are upper case, emails and plan ids lower case, the rest is
+        // lower-cased once per plan or per instant by `texts`.
+        code.lowercased().contains(needle) || account.contains(needle) || (user ?? "unassigned").contains(needle)
+            || userName?.lowercased().contains(needle) == true || status.rawValue.contains(needle)
+            || texts.plan(self).contains(needle) || texts.searchable(created).contains(needle)
+            || activated.map { texts.searchable($0).contains(needle) } == true
+            || endDate?.description.contains(needle) == true
     }
 
     var json: JSONValue {
@@ -82,5 +85,36 @@ struct LicenseRows {
                           user: license.assignedTo, userName: license.assignedTo.flatMap { names[$0] },
                           status: license.effectiveStatus(on: today), created: license.createdAt,
                           activated: license.activatedAt, endDate: license.endDate, price: plan?.price, billing: plan?.billing)
+    }
+}
+
+/// Texts many rows share, built once each: formatted instants (licenses
+/// bought together share theirs) and each plan's searchable fields.
+final class LicenseTexts {
+    private var instants: [Date: String] = [:]
+    private var searchableInstants: [Date: String] = [:]
+    private var plans: [String: String] = [:]
+
+    func instant(_ date: Date) -> String {
+        if let text = instants[date] { return text }
+        let text = Clock.format(date)
+        instants[date] = text
+        return text
+    }
+
+    /// The instant as the search sees it: lower-cased.
+    func searchable(_ date: Date) -> String {
+        if let text = searchableInstants[date] { return text }
+        let text = instant(date).lowercased()
+        searchableInstants[date] = text
+        return text
+    }
+
+    /// Plan id, plan name and amount, lower-cased.
+    func plan(_ row: LicenseRow) -> String {
+        if let text = plans[row.plan] { return text }
+        let text = [row.plan, row.planName ?? "", row.amountText].joined(separator: "\u{1F}").lowercased()
+        plans[row.plan] = text
+        return text
     }
 }

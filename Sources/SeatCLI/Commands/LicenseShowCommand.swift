@@ -21,7 +21,7 @@ struct LicenseShowCommand: ParsableCommand {
             throw CLIError.message("there is no license \(code) in the ledger [not_found]")
         }
         let row = LicenseRows(snapshot: snapshot, catalog: try session.catalog(from: store), now: session.now).row(license)
-        let history = try store.journal(account: account, since: nil).filter { Self.isAbout($0, license) }
+        let history = Self.history(of: license, in: try store.journal(account: account, since: nil), licenses: snapshot.licenses)
         switch options.format {
         case .json:
             guard case .object(var pairs) = row.json else { return }
@@ -58,13 +58,23 @@ struct LicenseShowCommand: ParsableCommand {
         return out
     }
 
-    /// Whether a journal entry is about `license`: it names the code, or it
-    /// is the purchase that created it (a buy of its plan at its creation time).
-    static func isAbout(_ entry: JournalEntry, _ license: License) -> Bool {
-        if entry.action == ChangeAction.buy.rawValue {
-            return entry.subject == license.plan && entry.at == license.createdAt
+    /// The journal entries about `license`: those that name its code, and
+    /// the purchase that created it. A buy entry does not list codes, so the
+    /// purchase is found by counting: the buys of its plan at its creation
+    /// instant, in journal order, created its plan's licenses of that
+    /// instant in creation order.
+    static func history(of license: License, in journal: [JournalEntry], licenses: [License]) -> [JournalEntry] {
+        let siblings = licenses.filter { $0.plan == license.plan && $0.createdAt == license.createdAt }.sorted { $0.sequence < $1.sequence }
+        var position = siblings.firstIndex { $0.code == license.code } ?? 0
+        var purchase: JournalEntry?
+        for entry in journal where entry.action == ChangeAction.buy.rawValue && entry.subject == license.plan && entry.at == license.createdAt {
+            let count = (Int(entry.to ?? "") ?? 0) - (Int(entry.from ?? "") ?? 0)
+            if position < count { purchase = entry; break }
+            position -= count
         }
-        return [entry.subject, entry.from ?? "", entry.to ?? ""].contains { mentions($0, license.code) }
+        return journal.filter { entry in
+            entry == purchase || [entry.subject, entry.from ?? "", entry.to ?? ""].contains { mentions($0, license.code) }
+        }
     }
 
     /// `code` appears in `text` as a whole word (not inside a longer code).

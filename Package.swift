@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "seatctl",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "seatctl", targets: ["seatctl"]),
         .library(name: "SeatCore", targets: ["SeatCore"]),

@@ -37,11 +37,15 @@ public struct ApplyEngine {
     public var drawCode: () -> String
     /// Draws a new account's lineage.
     public var drawLineage: () -> String
+    /// Prices purchases and removals (charges, credits) and checks
+    /// `storage_allowance`; nil records no billing.
+    public var catalog: Catalog?
 
-    public init(actor: String, now: Date, drawCode: @escaping () -> String = LicenseCode.random,
+    public init(actor: String, now: Date, catalog: Catalog? = nil, drawCode: @escaping () -> String = LicenseCode.random,
                 drawLineage: @escaping () -> String = LicenseCode.randomLineage) {
         self.actor = actor
         self.now = now
+        self.catalog = catalog
         self.drawCode = drawCode
         self.drawLineage = drawLineage
     }
@@ -57,7 +61,16 @@ public struct ApplyEngine {
                 throw ApplyError(step: index + 1, reason: error.reason, code: error.code)
             }
         }
-        return state.finish(deferred: changeSet.deferred, recorded: snapshot.deferrals, closes: changeSet.accountChange?.closes == true)
+        var writes = state.finish(deferred: changeSet.deferred, recorded: snapshot.deferrals, closes: changeSet.accountChange?.closes == true)
+        if let catalog {
+            try state.checkStorage(usage: snapshot.billing?.usageGB, catalog: catalog)
+            var recorder = BillingRecorder(catalog: catalog, billing: snapshot.billing, today: state.today, now: now)
+            for event in state.billingEvents {
+                if event.removes { recorder.removed(plan: event.plan, codes: event.codes) } else { recorder.bought(plan: event.plan, codes: event.codes) }
+            }
+            writes.billing = recorder.writes
+        }
+        return writes
     }
 
     private func freshCode(isCodeFree: (String) throws -> Bool, used: Set<String>) throws -> String {
@@ -131,6 +144,8 @@ private struct EngineState {
     var journal: [JournalEntry] = []
     var nextSequence: Int64
     var activeAdministrators = 0
+    /// Purchases and removals in apply order, for billing.
+    var billingEvents: [(removes: Bool, plan: String, codes: [String])] = []
     /// Free codes of a plan in assignment order (active before paused, oldest
     /// first), built when first needed and dropped when a license is freed.
     var queues: [String: (codes: [String], next: Int)] = [:]
@@ -246,15 +261,18 @@ private struct EngineState {
             guard owned[plan, default: 0] == from, to == from + count, count > 0 else {
                 throw ApplyError(step: 0, reason: "plan \"\(plan)\" has \(owned[plan, default: 0]) licenses, not \(from)")
             }
+            var bought: [String] = []
             for _ in 0..<count {
                 let code = try newCode(codes)
                 codes.insert(code)
+                bought.append(code)
                 setLicense(License(code: code, plan: plan, status: .active, createdAt: now, sequence: nextSequence))
                 nextSequence += 1
                 free[plan, default: []].insert(code)
                 queues[plan] = nil
             }
             owned[plan] = to
+            billingEvents.append((false, plan, bought))
             if contractStarts[plan] == nil {
                 contractStarts[plan] = today
                 newContractStarts[plan] = today
@@ -332,6 +350,7 @@ private struct EngineState {
                 free[plan]?.remove(code)
             }
             owned[plan] = to
+            billingEvents.append((true, plan, codes))
             log(.remove, plan, from: String(from), to: String(to) + " (" + codes.joined(separator: ", ") + ")")
         }
         if account.kind == .enterprise, let email = change.user {
@@ -340,6 +359,17 @@ private struct EngineState {
             if adminsBefore > 0 && activeAdministrators == 0 {
                 throw ApplyError(step: 0, reason: "the account would have no active administrator", code: .lastAdministrator)
             }
+        }
+    }
+
+    /// `storage_allowance`: after removals, the allowance (the plans'
+    /// `storagePerLicenseGB` over owned licenses) covers the recorded usage.
+    func checkStorage(usage: Int?, catalog: Catalog) throws {
+        guard let usage, billingEvents.contains(where: \.removes) else { return }
+        let allowance = StorageAllowance.gigabytes(of: licenses.values, catalog: catalog, on: today)
+        if allowance < usage {
+            throw ApplyError(step: 0, reason: "the removals would bring the storage allowance to \(allowance) GB, below the recorded usage of \(usage) GB",
+                             code: .storageAllowance)
         }
     }
 

@@ -161,6 +161,8 @@ public struct ChangeSet: Hashable, Sendable {
     /// True when the deferrals differ from those the ledger records, so an
     /// apply writes even without changes (to record or drop them).
     public var rewritesDeferrals: Bool
+    /// What the change set costs; nil when it has errors.
+    public var billing: BillingEffect?
 
     public init(account: String, lineage: String?, serial: Int, now: Date, accountChange: AccountChange? = nil,
                 changes: [Change] = [], deferred: [Deferral] = [], diagnostics: [Diagnostic] = [],

@@ -138,14 +138,18 @@ public struct LedgerSnapshot: Hashable, Sendable {
     /// For each contracted plan the account ever bought: the day its term started.
     public var contractStarts: [String: Day]
     public var deferrals: [RecordedDeferral]
+    /// The account's billing records; nil for a new account or a store
+    /// that keeps none.
+    public var billing: AccountBilling?
 
     public init(account: LedgerAccount?, users: [LedgerUser] = [], licenses: [License] = [],
-                contractStarts: [String: Day] = [:], deferrals: [RecordedDeferral] = []) {
+                contractStarts: [String: Day] = [:], deferrals: [RecordedDeferral] = [], billing: AccountBilling? = nil) {
         self.account = account
         self.users = users
         self.licenses = licenses
         self.contractStarts = contractStarts
         self.deferrals = deferrals
+        self.billing = billing
     }
 
     /// The snapshot of an account that does not exist yet.

@@ -17,9 +17,12 @@ public struct LedgerWrites: Hashable, Sendable {
     public var deferrals: [RecordedDeferral]
     /// One entry per change, in apply order.
     public var journal: [JournalEntry]
+    /// Charges, credits and license billing states; nil when the engine ran without a catalog.
+    public var billing: BillingWrites?
 
     public init(account: LedgerAccount, isNewAccount: Bool, users: [LedgerUser] = [], licenses: [License] = [],
-                contractStarts: [String: Day] = [:], deferrals: [RecordedDeferral] = [], journal: [JournalEntry] = []) {
+                contractStarts: [String: Day] = [:], deferrals: [RecordedDeferral] = [], journal: [JournalEntry] = [],
+                billing: BillingWrites? = nil) {
         self.account = account
         self.isNewAccount = isNewAccount
         self.users = users
@@ -27,6 +30,7 @@ public struct LedgerWrites: Hashable, Sendable {
         self.contractStarts = contractStarts
         self.deferrals = deferrals
         self.journal = journal
+        self.billing = billing
     }
 }
 
@@ -43,6 +47,6 @@ extension LedgerSnapshot {
         starts.merge(writes.contractStarts) { old, _ in old }
         return LedgerSnapshot(account: writes.account, users: users.values.sorted { $0.email < $1.email },
                               licenses: licenses.values.sorted(by: License.olderFirst), contractStarts: starts,
-                              deferrals: writes.deferrals)
+                              deferrals: writes.deferrals, billing: billing.map { $0.applying(writes.billing) } ?? writes.billing?.newAccountBilling)
     }
 }

@@ -16,7 +16,21 @@ public struct Planner: Sendable {
     public func plan(_ desired: DesiredState, against ledger: LedgerSnapshot, now: Date) -> ChangeSet {
         var work = PlanWork(desired: desired, ledger: ledger, catalog: catalog, now: now)
         work.run()
-        return work.result()
+        var set = work.result()
+        guard !set.hasErrors else { return set }
+        do {
+            set.billing = try BillingEffect.compute(set, on: ledger, catalog: catalog)
+        } catch let error as ApplyError where error.code == .storageAllowance {
+            // `storage_allowance`: point at the first plan whose removal is to blame.
+            let plan = set.changes.first { $0.action == .remove }?.plan
+            let location = desired.plans.first { $0.id.value == plan }?.licenses.location ?? desired.plansLocation
+            set.diagnostics.append(.error(.storageAllowance, error.reason, at: location,
+                                          hint: "remove fewer licenses, or lower the recorded usage first (`seatctl usage set`)"))
+            set.diagnostics = set.diagnostics.sortedForOutput()
+        } catch {
+            // Any other failure is the apply's to report; the plan shows no billing.
+        }
+        return set
     }
 }
 

@@ -1,0 +1,65 @@
+import Foundation
+
+/// What a change set costs, as every plan states it: charged now, credited
+/// to the next invoice, the change in recurring cost per period, and the
+/// next invoice. Computed by running the apply engine on a copy of the
+/// ledger, so the plan shows exactly what an apply records.
+public struct BillingEffect: Hashable, Sendable {
+    public var currency: String
+    public var chargeNow: Money
+    public var credit: Money
+    /// Change in the recurring cost, by billing period (only periods that change).
+    public var recurringDeltaByPeriod: [BillingPeriod: Money]
+    /// The next invoice after the apply.
+    public var nextInvoice: Invoice
+    /// The charge (buy) or credit (remove) of each change, by its index in the change set.
+    public var perChange: [Int: Money]
+
+    /// The change in recurring cost per period, all billing periods together.
+    public var recurringDelta: Money {
+        recurringDeltaByPeriod.values.reduce(.zero(currency), +)
+    }
+
+    /// The effect of applying `changeSet` to `snapshot`, or the reason it
+    /// cannot be applied (an ``ApplyError``, e.g. `storage_allowance`).
+    public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog) throws -> BillingEffect {
+        let existing = Set(snapshot.licenses.map(\.code))
+        var counter = 0
+        let engine = ApplyEngine(actor: "plan", now: changeSet.now, catalog: catalog, drawCode: {
+            counter += 1
+            return "~" + String(counter)
+        }, drawLineage: { "plan" })
+        let writes = try engine.writes(for: changeSet, on: snapshot, isCodeFree: { !existing.contains($0) })
+        let after = snapshot.applying(writes)
+        guard let billing = after.billing, let billingWrites = writes.billing else {
+            throw ApplyError(step: 0, reason: "the apply records no billing")
+        }
+        let today = Day(changeSet.now, inZoneNamed: writes.account.timezone)
+
+        // Each buy's and removal's own amount, replayed with the same recorder.
+        var recorder = BillingRecorder(catalog: catalog, billing: snapshot.billing, today: today, now: changeSet.now)
+        var perChange: [Int: Money] = [:]
+        for (index, change) in changeSet.changes.enumerated() {
+            let before = recorder.adjustments.count
+            switch change {
+            case let .buy(plan, count, _, _): recorder.bought(plan: plan, codes: (0..<count).map { "~\(index)-\($0)" })
+            case let .remove(plan, _, _, _, codes): recorder.removed(plan: plan, codes: codes)
+            default: continue
+            }
+            perChange[index] = recorder.adjustments[before...].reduce(.zero(catalog.currency)) { $0 + $1.amount }
+        }
+
+        var delta: [BillingPeriod: Int64] = [:]
+        for (licenses, sign) in [(snapshot.licenses, Int64(-1)), (after.licenses, Int64(1))] {
+            for license in licenses where license.effectiveStatus(on: today) == .active {
+                guard let entry = catalog[license.plan] else { continue }
+                delta[entry.billing, default: 0] += sign * entry.price.minorUnits
+            }
+        }
+        let next = InvoiceBuilder(catalog: catalog).next(account: changeSet.account, billing: billing, licenses: after.licenses)
+        return BillingEffect(
+            currency: catalog.currency, chargeNow: billingWrites.chargeNow, credit: billingWrites.credit,
+            recurringDeltaByPeriod: delta.filter { $0.value != 0 }.mapValues { Money(minorUnits: $0, currency: catalog.currency) },
+            nextInvoice: next, perChange: perChange)
+    }
+}

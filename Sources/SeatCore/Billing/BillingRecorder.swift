@@ -1,0 +1,91 @@
+import Foundation
+
+/// Records what an apply's purchases and removals cost, in the order the
+/// apply makes them: a purchase charges `price × count × remainingDays /
+/// periodDays` now; a removal credits the same formula, for the days the
+/// license was paid for, to the account's credit balance.
+///
+/// A credit never exceeds what was paid for the licenses it credits: each
+/// license remembers what its billed time cost (a purchase's rounded amount
+/// is shared out to the cent between its licenses), and a removal credits at
+/// most that.
+public struct BillingRecorder: Sendable {
+    public let catalog: Catalog
+    public let today: Day
+    public let now: Date
+    public private(set) var billing: AccountBilling
+    public private(set) var adjustments: [Adjustment] = []
+    public private(set) var changed: [String: LicenseBilling] = [:]
+    let isNew: Bool
+
+    /// `billing` is nil for a new account: its anchor is `today`.
+    public init(catalog: Catalog, billing: AccountBilling?, today: Day, now: Date) {
+        self.catalog = catalog
+        self.today = today
+        self.now = now
+        self.isNew = billing == nil
+        self.billing = billing ?? AccountBilling(anchor: today, currency: catalog.currency)
+    }
+
+    /// Records the purchase of `codes` (all of `plan`).
+    public mutating func bought(plan: String, codes: [String]) {
+        guard let entry = catalog[plan], !codes.isEmpty else { return }
+        let period = billing.cycle.period(entry.billing, containing: today)
+        let span = BillingSpan(start: today, end: period.end)
+        let amount = Proration.amount(price: entry.price, count: codes.count, remainingDays: span.days, periodDays: period.days)
+        adjustments.append(Adjustment(kind: .charge, plan: plan, count: codes.count, span: span, periodDays: period.days,
+                                      amount: amount, at: now))
+        for (code, share) in zip(codes, Self.shares(of: amount, count: codes.count)) {
+            set(code, LicenseBilling(billedUntil: period.end, paid: share))
+        }
+    }
+
+    /// Records the removal of `codes` (all of `plan`): one credit line per
+    /// end of billed time (normally one).
+    public mutating func removed(plan: String, codes: [String]) {
+        guard let entry = catalog[plan], !codes.isEmpty else { return }
+        let period = billing.cycle.period(entry.billing, containing: today)
+        var groups: [Day: (count: Int, paid: Money)] = [:]
+        for code in codes {
+            // A license with no billing record predates billing: paid to the period's end.
+            let record = changed[code] ?? billing.licenses[code]
+                ?? LicenseBilling(billedUntil: period.end, paid: Proration.amount(price: entry.price, count: 1,
+                                                                                   remainingDays: period.remainingDays(from: today),
+                                                                                   periodDays: period.days))
+            if record.billedUntil > today {
+                let group = groups[record.billedUntil] ?? (0, .zero(entry.price.currency))
+                groups[record.billedUntil] = (group.count + 1, group.paid + record.paid)
+            }
+            var ended = record
+            ended.billedUntil = min(record.billedUntil, today)
+            ended.paid = .zero(entry.price.currency)
+            set(code, ended)
+        }
+        for (until, group) in groups.sorted(by: { $0.key < $1.key }) {
+            let span = BillingSpan(start: today, end: until)
+            let prorated = Proration.amount(price: entry.price, count: group.count, remainingDays: span.days, periodDays: period.days)
+            let amount = min(prorated, group.paid)
+            guard amount.minorUnits > 0 else { continue }
+            adjustments.append(Adjustment(kind: .credit, plan: plan, count: group.count, span: span, periodDays: period.days,
+                                          amount: amount, at: now))
+            billing.creditBalance = billing.creditBalance + amount
+        }
+    }
+
+    /// What the apply writes.
+    public var writes: BillingWrites {
+        BillingWrites(anchor: isNew ? billing.anchor : nil, currency: billing.currency, creditBalance: billing.creditBalance,
+                      adjustments: adjustments, licenses: changed)
+    }
+
+    private mutating func set(_ code: String, _ record: LicenseBilling) {
+        changed[code] = record
+    }
+
+    /// `amount` split into `count` whole-unit shares that add up to it exactly.
+    static func shares(of amount: Money, count: Int) -> [Money] {
+        let base = amount.minorUnits / Int64(count)
+        let extra = Int(amount.minorUnits % Int64(count))
+        return (0..<count).map { Money(minorUnits: base + ($0 < extra ? 1 : 0), currency: amount.currency) }
+    }
+}

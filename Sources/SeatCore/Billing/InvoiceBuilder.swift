@@ -1,0 +1,78 @@
+import Foundation
+
+/// Builds the recurring invoice of a given date from the ledger's licenses
+/// and billing records. Pure: `invoice preview` and `invoice issue` use the
+/// same code, and so does the plan's "next invoice".
+///
+/// The invoice on day D (a monthly renewal of the account's anchor) bills
+/// in advance, per license that is neither removed, expired nor paused:
+/// - monthly and yearly plans: the plan's period that contains D, from the
+///   day the license's paid time ends (whole price when that is the
+///   period's start, prorated otherwise); nothing when it is paid already
+///   (a yearly license mid-year);
+/// - daily plans: every day from the end of its paid time to the next invoice date.
+/// Paused licenses are not billed for periods that start while they are paused.
+public struct InvoiceBuilder: Sendable {
+    public var catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    /// The invoice dated `date`, and the billing records of the licenses it bills.
+    public func invoice(account: String, date: Day, billing: AccountBilling, licenses: [License])
+        -> (invoice: Invoice, billed: [String: LicenseBilling]) {
+        let cycle = billing.cycle
+        let invoiceEnd = cycle.invoicePeriod(containing: date).end
+        let id = Invoice.id(account: account, date: date)
+        struct Key: Hashable { var plan: String; var span: BillingSpan; var periodDays: Int }
+        var groups: [Key: [String]] = [:]
+        var billed: [String: LicenseBilling] = [:]
+        for license in licenses where license.status == .active {
+            if let end = license.endDate, end < date { continue }
+            guard let entry = catalog[license.plan] else { continue }
+            let record = billing.licenses[license.code]
+            let period: BillingSpan
+            let span: BillingSpan
+            switch entry.billing {
+            case .daily:
+                // Days not yet paid for, up to the next invoice date (catching up any before `date`).
+                let from = record?.billedUntil ?? date
+                period = BillingSpan(start: date, end: date.adding(days: 1))
+                span = BillingSpan(start: min(from, invoiceEnd), end: invoiceEnd)
+            case .monthly, .yearly:
+                period = cycle.period(entry.billing, containing: date)
+                let from = max(record?.billedUntil ?? period.start, period.start)
+                span = BillingSpan(start: min(from, period.end), end: period.end)
+            }
+            guard span.days > 0 else { continue }
+            groups[Key(plan: license.plan, span: span, periodDays: period.days), default: []].append(license.code)
+        }
+        var lines: [InvoiceLine] = []
+        for (key, codes) in groups.sorted(by: { ($0.key.plan, $0.key.span.start) < ($1.key.plan, $1.key.span.start) }) {
+            guard let entry = catalog[key.plan] else { continue }
+            let amount = key.span.days == key.periodDays
+                ? Proration.whole(price: entry.price, count: codes.count)
+                : Proration.amount(price: entry.price, count: codes.count, remainingDays: key.span.days, periodDays: key.periodDays)
+            lines.append(InvoiceLine(kind: .recurring, plan: key.plan, count: codes.count, span: key.span,
+                                     periodDays: key.periodDays, amount: amount))
+            for (code, share) in zip(codes.sorted(), BillingRecorder.shares(of: amount, count: codes.count)) {
+                billed[code] = LicenseBilling(billedUntil: key.span.end, paid: share, invoiceState: .invoiced, invoice: id)
+            }
+        }
+        for adjustment in billing.pendingAdjustments {
+            lines.append(InvoiceLine(kind: adjustment.kind == .charge ? .charge : .credit, plan: adjustment.plan,
+                                     count: adjustment.count, span: adjustment.span, periodDays: adjustment.periodDays,
+                                     amount: adjustment.amount))
+        }
+        var invoice = Invoice(id: id, account: account, date: date, currency: billing.currency, lines: lines,
+                              creditApplied: .zero(billing.currency))
+        invoice.creditApplied = min(billing.creditBalance, invoice.subtotal)
+        return (invoice, billed)
+    }
+
+    /// The next invoice as it stands: dated ``AccountBilling/nextInvoiceDate``.
+    public func next(account: String, billing: AccountBilling, licenses: [License]) -> Invoice {
+        invoice(account: account, date: billing.nextInvoiceDate, billing: billing, licenses: licenses).invoice
+    }
+}

@@ -151,3 +151,17 @@ extension BillingWrites {
         anchor.map { AccountBilling(anchor: $0, currency: currency).applying(self) }
     }
 }
+
+extension AccountBilling {
+    /// The records after issuing `invoice`, which billed the licenses in
+    /// `billed`: credit applied is taken off the balance, the adjustments it
+    /// lists are no longer pending, and it becomes the latest invoice.
+    public func issuing(_ invoice: Invoice, billed: [String: LicenseBilling]) -> AccountBilling {
+        var result = self
+        result.licenses.merge(billed) { _, new in new }
+        result.creditBalance = creditBalance - invoice.creditApplied
+        result.pendingAdjustments = []
+        result.lastInvoiceDate = invoice.date
+        return result
+    }
+}

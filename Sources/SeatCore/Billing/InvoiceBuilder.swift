@@ -76,3 +76,19 @@ public struct InvoiceBuilder: Sendable {
         invoice(account: account, date: billing.nextInvoiceDate, billing: billing, licenses: licenses).invoice
     }
 }
+
+extension InvoiceBuilder {
+    /// Every invoice due on or before `day`, oldest first, each built on the
+    /// records the previous one left: what `invoice issue` records.
+    public func due(account: String, billing: AccountBilling, licenses: [License], through day: Day)
+        -> (invoices: [(invoice: Invoice, billed: [String: LicenseBilling])], billing: AccountBilling) {
+        var billing = billing
+        var issued: [(invoice: Invoice, billed: [String: LicenseBilling])] = []
+        while billing.nextInvoiceDate <= day {
+            let next = invoice(account: account, date: billing.nextInvoiceDate, billing: billing, licenses: licenses)
+            billing = billing.issuing(next.invoice, billed: next.billed)
+            issued.append(next)
+        }
+        return (issued, billing)
+    }
+}

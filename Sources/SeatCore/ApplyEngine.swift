@@ -64,7 +64,7 @@ public struct ApplyEngine {
         var writes = state.finish(deferred: changeSet.deferred, recorded: snapshot.deferrals, closes: changeSet.accountChange?.closes == true)
         if let catalog {
             try state.checkStorage(usage: snapshot.billing?.usageGB, catalog: catalog)
-            var recorder = BillingRecorder(catalog: catalog, billing: snapshot.billing, today: state.today, now: now)
+            var recorder = BillingRecorder(catalog: catalog, account: state.account, billing: snapshot.billing, today: state.today, now: now)
             for event in state.billingEvents {
                 if event.removes { recorder.removed(plan: event.plan, codes: event.codes) } else { recorder.bought(plan: event.plan, codes: event.codes) }
             }

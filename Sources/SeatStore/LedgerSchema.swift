@@ -25,7 +25,7 @@ enum LedgerSchema {
 
     /// The newest schema this build knows; equals `PRAGMA user_version`
     /// after migrating and the number in the last migration's identifier.
-    static let version = 1
+    static let version = 2
 
     /// The name a schema version is shown with in messages ("v1").
     static func name(_ version: Int) -> String { "v\(version)" }
@@ -114,6 +114,7 @@ enum LedgerSchema {
                 PRAGMA user_version = 1;
                 """)
         }
+        migrator.registerMigration("v2") { db in try db.execute(sql: billingTables) }
         return migrator
     }
 }

@@ -77,7 +77,8 @@ extension SQLiteLedgerStore {
         }
 
         return LedgerSnapshot(
-            account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals)
+            account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals,
+            billing: try readBilling(account, db))
     }
 
     /// Whether no license of any account has `code`.

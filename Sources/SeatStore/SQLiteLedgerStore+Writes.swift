@@ -71,6 +71,7 @@ extension SQLiteLedgerStore {
             }
         }
 
+        if let billing = writes.billing { try persistBilling(billing, account: id, db) }
         try appendJournal(writes.journal, db)
     }
 

@@ -20,7 +20,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// The ledger file as given, or `:memory:`; what error messages name.
     public let path: String
 
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     private let busyTimeout: TimeInterval
 
     /// Opens the ledger file at `path`, creating it (mode 0600, and its
@@ -164,7 +164,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write
     /// lock before reading, so the snapshot an apply checks is the one it
     /// writes over. Anything thrown rolls the whole transaction back.
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         try translating {
             try writer.writeWithoutTransaction { db in
                 var result: T?
@@ -179,7 +179,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// Turns GRDB's errors into ``LedgerError`` values; every other error
     /// (a ``LedgerError``, or what an apply's `makeWrites` threw) passes as is.
-    private func translating<T>(_ body: () throws -> T) throws -> T {
+    func translating<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {

@@ -163,14 +163,15 @@ struct SQLiteLedgerFileTests {
             try SQLiteLedgerStore(path: path).apply(account: "acme", expectedLineage: nil, expectedSerial: 0) { _, _ in
                 Sample.creation("acme")
             }
+            let next = LedgerSchema.version + 1
             try DatabaseQueue(path: path).write { db in
                 switch newer {
-                case .unknownMigration: try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2')")
-                case .userVersion: try db.execute(sql: "PRAGMA user_version = 2")
+                case .unknownMigration: try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v\(next)')")
+                case .userVersion: try db.execute(sql: "PRAGMA user_version = \(next)")
                 }
             }
             let bytes = try #require(FileManager.default.contents(atPath: path))
-            #expect(throws: LedgerError.newerSchema(path: path, found: "v2", supported: "v1")) {
+            #expect(throws: LedgerError.newerSchema(path: path, found: "v\(next)", supported: LedgerSchema.name(LedgerSchema.version))) {
                 try SQLiteLedgerStore(path: path)
             }
             #expect(FileManager.default.contents(atPath: path) == bytes)

@@ -37,7 +37,7 @@ public struct BillingEffect: Hashable, Sendable {
         let today = Day(changeSet.now, inZoneNamed: writes.account.timezone)
 
         // Each buy's and removal's own amount, replayed with the same recorder.
-        var recorder = BillingRecorder(catalog: catalog, billing: snapshot.billing, today: today, now: changeSet.now)
+        var recorder = BillingRecorder(catalog: catalog, account: writes.account, billing: snapshot.billing, today: today, now: changeSet.now)
         var perChange: [Int: Money] = [:]
         for (index, change) in changeSet.changes.enumerated() {
             let before = recorder.adjustments.count

@@ -16,15 +16,14 @@ public struct BillingRecorder: Sendable {
     public private(set) var billing: AccountBilling
     public private(set) var adjustments: [Adjustment] = []
     public private(set) var changed: [String: LicenseBilling] = [:]
-    let isNew: Bool
 
-    /// `billing` is nil for a new account: its anchor is `today`.
-    public init(catalog: Catalog, billing: AccountBilling?, today: Day, now: Date) {
+    /// `billing` is nil for an account with no billing records yet (a new
+    /// one, or one from before billing): they start at its creation day.
+    public init(catalog: Catalog, account: LedgerAccount, billing: AccountBilling?, today: Day, now: Date) {
         self.catalog = catalog
         self.today = today
         self.now = now
-        self.isNew = billing == nil
-        self.billing = billing ?? AccountBilling(anchor: today, currency: catalog.currency)
+        self.billing = billing ?? .initial(for: account, currency: catalog.currency)
     }
 
     /// Records the purchase of `codes` (all of `plan`).
@@ -74,7 +73,7 @@ public struct BillingRecorder: Sendable {
 
     /// What the apply writes.
     public var writes: BillingWrites {
-        BillingWrites(anchor: isNew ? billing.anchor : nil, currency: billing.currency, creditBalance: billing.creditBalance,
+        BillingWrites(anchor: billing.anchor, currency: billing.currency, creditBalance: billing.creditBalance,
                       adjustments: adjustments, licenses: changed)
     }
 

@@ -95,6 +95,12 @@ public struct AccountBilling: Hashable, Sendable {
 
     public var cycle: BillingCycle { BillingCycle(anchor: anchor) }
 
+    /// The records of an account that has none yet: anchored on the day it
+    /// was created, in its time zone.
+    public static func initial(for account: LedgerAccount, currency: String) -> AccountBilling {
+        AccountBilling(anchor: Day(account.createdAt, inZoneNamed: account.timezone), currency: currency)
+    }
+
     /// The date of the next recurring invoice: the first monthly renewal day
     /// after the latest invoice (the first period is charged when bought).
     public var nextInvoiceDate: Day {
@@ -105,8 +111,8 @@ public struct AccountBilling: Hashable, Sendable {
 
 /// What an apply adds to the billing records, persisted with its other writes.
 public struct BillingWrites: Hashable, Sendable {
-    /// Set when the account's billing row is created (a new account).
-    public var anchor: Day?
+    /// The account's billing anchor (written when the account's billing row is created).
+    public var anchor: Day
     public var currency: String
     /// The credit balance after the apply.
     public var creditBalance: Money
@@ -114,7 +120,7 @@ public struct BillingWrites: Hashable, Sendable {
     /// Billing state of licenses bought or removed, by code.
     public var licenses: [String: LicenseBilling]
 
-    public init(anchor: Day?, currency: String, creditBalance: Money, adjustments: [Adjustment] = [],
+    public init(anchor: Day, currency: String, creditBalance: Money, adjustments: [Adjustment] = [],
                 licenses: [String: LicenseBilling] = [:]) {
         self.anchor = anchor
         self.currency = currency
@@ -146,9 +152,9 @@ extension AccountBilling {
 }
 
 extension BillingWrites {
-    /// The records of an account the apply creates.
-    public var newAccountBilling: AccountBilling? {
-        anchor.map { AccountBilling(anchor: $0, currency: currency).applying(self) }
+    /// The records of an account whose first billing write this is.
+    public var initialBilling: AccountBilling {
+        AccountBilling(anchor: anchor, currency: currency).applying(self)
     }
 }
 

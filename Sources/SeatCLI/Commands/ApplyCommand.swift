@@ -36,7 +36,7 @@ struct ApplyCommand: ParsableCommand {
         }
 
         let store = try existing ?? session.store()
-        let engine = ApplyEngine(actor: Session.actor(actor), now: session.now)
+        let engine = ApplyEngine(actor: Session.actor(actor), now: session.now, catalog: planning.catalog)
         let writes = try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
             snapshot, isCodeFree in
             try engine.writes(for: changeSet, on: snapshot, isCodeFree: isCodeFree)
@@ -55,21 +55,41 @@ struct ApplyCommand: ParsableCommand {
     }
 
     /// `large_change`: refuse an apply that unassigns or terminates more
-    /// users than `guards.maxUnassignments` unless `--allow-large-change`.
+    /// users than `guards.maxUnassignments`, or charges more now than
+    /// `guards.maxChargeNow`, unless `--allow-large-change`.
     func checkGuards(_ planning: Planning, _ session: Session) throws {
-        guard !allowLargeChange, let limit = planning.desired.guards.maxUnassignments else { return }
-        var users: Set<String> = []
-        for change in planning.changeSet.changes {
-            switch change {
-            case .unassign(let email, _, _), .terminateUser(let email): users.insert(email)
-            default: break
+        guard !allowLargeChange else { return }
+        let guards = planning.desired.guards
+        var diagnostics: [Diagnostic] = []
+        if let limit = guards.maxUnassignments {
+            var users: Set<String> = []
+            for change in planning.changeSet.changes {
+                switch change {
+                case .unassign(let email, _, _), .terminateUser(let email): users.insert(email)
+                default: break
+                }
+            }
+            if users.count > limit.value {
+                diagnostics.append(.error(.largeChange,
+                    "this apply would unassign or terminate \(users.count) users, more than guards.maxUnassignments (\(limit.value))",
+                    at: limit.location, hint: "re-run with --allow-large-change if this is intended"))
             }
         }
-        guard users.count > limit.value else { return }
-        let diagnostic = Diagnostic.error(.largeChange,
-            "this apply would unassign or terminate \(users.count) users, more than guards.maxUnassignments (\(limit.value))",
-            at: limit.location, hint: "re-run with --allow-large-change if this is intended")
-        session.printDiagnostics([diagnostic], sources: [planning.desired.file: planning.source])
+        if let limit = guards.maxChargeNow, let charge = planning.changeSet.billing?.chargeNow {
+            do {
+                let maximum = try Money(parsing: limit.value, currency: charge.currency)
+                if charge > maximum {
+                    diagnostics.append(.error(.largeChange,
+                        "this apply would charge \(charge.formatted) now, more than guards.maxChargeNow (\(maximum.formatted))",
+                        at: limit.location, hint: "re-run with --allow-large-change if this is intended"))
+                }
+            } catch {
+                diagnostics.append(.error(.invalidValue, "guards.maxChargeNow: \(error.description)", at: limit.location,
+                                          hint: "write it in the catalog's currency, \(charge.currency)"))
+            }
+        }
+        guard !diagnostics.isEmpty else { return }
+        session.printDiagnostics(diagnostics, sources: [planning.desired.file: planning.source])
         throw CLIError.reported
     }
 }

@@ -18,11 +18,14 @@ struct JSONPlanView: PlanView {
         ]
         if let change = set.accountChange { pairs.append(("account_change", Self.accountChange(change))) }
         pairs += [
-            ("changes", .array(set.changes.map(Self.change))),
+            ("changes", .array(set.changes.enumerated().map { index, change in
+                Self.change(change, amount: set.billing?.perChange[index])
+            })),
             ("deferred", .array(set.deferred.map(Self.deferral))),
             ("errors", .array(set.errors.map(Self.diagnostic))),
             ("warnings", .array(set.warnings.map(Self.diagnostic))),
             ("drift", .array([])),
+            ("billing", set.billing.map(BillingView.json) ?? .null),
             ("summary", .object(ChangeAction.allCases.sorted(by: Self.summaryOrder).map { ($0.rawValue, .int(set.summary[$0] ?? 0)) })),
         ]
         return .object(pairs)
@@ -53,6 +56,13 @@ struct JSONPlanView: PlanView {
     static func accountChange(_ c: AccountChange) -> JSONValue {
         .object([("id", .string(c.id)), ("kind", .string(c.kind.rawValue)), ("new", .bool(c.isNew)),
                  ("name", .optional(c.name)), ("timezone", .string(c.timezone)), ("closes", .bool(c.closes))])
+    }
+
+    /// A change; a buy carries its `charge_now`, a removal its `credit`.
+    static func change(_ change: Change, amount: Money?) -> JSONValue {
+        guard let amount, case .object(var pairs) = self.change(change) else { return self.change(change) }
+        pairs.append((change.action == .buy ? "charge_now" : "credit", BillingView.json(amount)))
+        return .object(pairs)
     }
 
     static func change(_ change: Change) -> JSONValue {

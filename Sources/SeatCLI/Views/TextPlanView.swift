@@ -21,10 +21,11 @@ struct TextPlanView: PlanView {
             out += "seatctl will perform the following actions:\n\n"
             if let change = set.accountChange { out += "  " + accountLine(change) + "\n" }
             let width = ChangeAction.allCases.map { $0.rawValue.count }.max()!
-            for change in set.changes {
+            for (index, change) in set.changes.enumerated() {
                 let (symbol, colored) = marker(change.action)
                 let action = change.action.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-                out += "  \(colored(symbol)) \(colored(action))  \(describe(change))\n"
+                let amount = set.billing?.perChange[index].map { (change.action == .buy ? "; charge now " : "; credit ") + $0.formatted } ?? ""
+                out += "  \(colored(symbol)) \(colored(action))  \(describe(change))\(amount)\n"
             }
         }
         if !set.deferred.isEmpty {
@@ -48,6 +49,9 @@ struct TextPlanView: PlanView {
                 out += "  " + style.yellow("!") + " … and \(Self.plural(count, "more \(code) warning")) (all of them are in --format json)\n"
             }
         }
+        if set.hasChanges, let billing = set.billing {
+            out += "\n" + BillingView.text(billing, style: style)
+        }
         if set.hasChanges {
             out += "\n" + style.bold("Plan:") + " " + summaryLine(set) + "\n"
         }
@@ -63,6 +67,7 @@ struct TextPlanView: PlanView {
         if n(.pause) > 0 || n(.resume) > 0 { users += ["\(n(.pause)) to pause", "\(n(.resume)) to resume"] }
         users[0] = "users: " + users[0]
         return parts.joined(separator: ", ") + "; " + users.joined(separator: ", ") + "."
+            + (set.billing.map { " " + BillingView.summary($0) } ?? "")
     }
 
     func marker(_ action: ChangeAction) -> (String, (String) -> String) {

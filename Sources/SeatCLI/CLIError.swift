@@ -11,12 +11,15 @@ enum CLIError: Error, CustomStringConvertible {
     case message(String, hint: String? = nil)
     /// Apply was declined at the prompt.
     case declined
+    /// A business rule refused a command; exit 1.
+    case rule(RuleCode, String, hint: String? = nil)
 
     var description: String {
         switch self {
         case .reported: return ""
         case let .message(text, hint): return "error: \(text)" + (hint.map { "\n  hint: \($0)" } ?? "")
         case .declined: return "Apply cancelled."
+        case let .rule(code, text, hint): return "error: \(text) [\(code.rawValue)]" + (hint.map { "\n  hint: \($0)" } ?? "")
         }
     }
 
@@ -31,6 +34,9 @@ enum CLIError: Error, CustomStringConvertible {
             var hint: String?
             if case .stale = error { hint = "run `seatctl plan` again to see what changed" }
             Console.err("error: " + sanitizedForDisplay(error.description) + (hint.map { "\n  hint: \($0)" } ?? "") + "\n")
+            return .failure
+        case let error as BillingStoreError:
+            Console.err("error: " + sanitizedForDisplay(error.description) + "\n")
             return .failure
         case let error as ApplyError:
             Console.err("error: the change set no longer fits the ledger (\(sanitizedForDisplay(error.description))); nothing was applied\n  hint: run `seatctl plan` again\n")

@@ -71,7 +71,8 @@ struct Session {
     /// Loads a desired-state file, printing every diagnostic and failing on errors.
     func loadDesired(_ path: String) throws -> (DesiredState, [UInt8]) {
         let bytes = try Session.read(path)
-        let (state, diagnostics) = ConfigLoader.loadDesiredState(bytes, file: path)
+        var (state, diagnostics) = ConfigLoader.loadDesiredState(bytes, file: path)
+        if let card = CardNumberGuard.check(file: path, bytes: bytes) { diagnostics.append(card) }
         guard let state, !diagnostics.hasErrors else {
             // A JSON consumer gets a document with the errors even when the
             // file could not be read as a desired state at all.
@@ -89,8 +90,11 @@ struct Session {
     }
 
     /// `--actor`, else `SEATCTL_ACTOR`, else the operating-system user.
-    static func actor(_ flag: String?) -> String {
-        if let flag, !flag.isEmpty { return flag }
+    static func actor(_ flag: String?) throws -> String {
+        if let flag, !flag.isEmpty {
+            try CardNumberGuard.check(flag: "--actor", value: flag)
+            return flag
+        }
         let env = ProcessInfo.processInfo.environment
         if let actor = env["SEATCTL_ACTOR"], !actor.isEmpty { return actor }
         return env["USER"] ?? env["LOGNAME"] ?? NSUserName()

@@ -17,6 +17,7 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session(options)
+        let actor = try Session.actor(self.actor)
         // The ledger file is created only when there is something to write:
         // a refused, declined or failed apply leaves no file behind.
         let existing = try session.existingStore()
@@ -36,7 +37,7 @@ struct ApplyCommand: ParsableCommand {
         }
 
         let store = try existing ?? session.store()
-        let engine = ApplyEngine(actor: Session.actor(actor), now: session.now, catalog: planning.catalog)
+        let engine = ApplyEngine(actor: actor, now: session.now, catalog: planning.catalog)
         let writes = try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
             snapshot, isCodeFree in
             try engine.writes(for: changeSet, on: snapshot, isCodeFree: isCodeFree)

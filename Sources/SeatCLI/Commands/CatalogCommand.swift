@@ -19,7 +19,8 @@ struct CatalogCommand: ParsableCommand {
         func run() throws {
             let session = try Session(options)
             let bytes = try Session.read(file)
-            let (catalog, diagnostics) = ConfigLoader.loadCatalog(bytes, file: file)
+            var (catalog, diagnostics) = ConfigLoader.loadCatalog(bytes, file: file)
+            if let card = CardNumberGuard.check(file: file, bytes: bytes) { diagnostics.append(card) }
             session.printDiagnostics(diagnostics, sources: [file: bytes])
             guard let catalog, !diagnostics.hasErrors else { throw CLIError.reported }
             try session.store().importCatalog(catalog, actor: Session.actor(actor), at: session.now)

@@ -48,6 +48,9 @@ struct AccountStatus {
     var users: Int
     var administrators: Int
     var allowanceGB: Int
+    var usageGB: Int?
+    var creditBalance: Money
+    var nextInvoice: Invoice
     var today: Day
 
     init(snapshot: LedgerSnapshot, catalog: Catalog, now: Date) {
@@ -76,6 +79,10 @@ struct AccountStatus {
         users = active.count
         administrators = active.filter { $0.role == .administrator }.count
         allowanceGB = allowance
+        let billing = snapshot.billing ?? .initial(for: account, currency: catalog.currency)
+        usageGB = billing.usageGB
+        creditBalance = billing.creditBalance
+        nextInvoice = InvoiceBuilder(catalog: catalog).next(account: account.id, billing: billing, licenses: snapshot.licenses)
     }
 
     func text(_ style: Style) -> String {
@@ -83,7 +90,9 @@ struct AccountStatus {
             + (account.name.map { " — \($0)" } ?? "") + "\n"
         out += "  serial \(account.serial), lineage \(account.lineage), timezone \(account.timezone), as of \(today)\n"
         out += "  users: \(users) active, \(administrators) administrator\(administrators == 1 ? "" : "s")\n"
-        out += "  storage allowance: \(allowanceGB) GB\n\n"
+        out += "  storage: \(usageGB.map { "\($0) GB used of" } ?? "usage not recorded,") \(allowanceGB) GB allowance"
+            + (usageGB.map { $0 > allowanceGB ? " " + style.red("(over the allowance)") : "" } ?? "") + "\n"
+        out += "  next invoice: \(nextInvoice.date), \(nextInvoice.total.formatted); credit balance \(creditBalance.formatted)\n\n"
         let header = ["plan", "owned", "assigned", "available", "paused", "expiring≤30d", "expired"]
         let rows = plans.map { [$0.plan, "\($0.owned)", "\($0.assigned)", "\($0.available)", "\($0.paused)", "\($0.expiring)", "\($0.expired)"] }
         out += Table.render(header: header, rows: rows, indent: "  ")
@@ -98,7 +107,9 @@ struct AccountStatus {
             ("name", .optional(account.name)),
             ("ledger", .object([("lineage", .string(account.lineage)), ("serial", .int(account.serial))])),
             ("users", .object([("active", .int(users)), ("administrators", .int(administrators))])),
-            ("storage", .object([("allowance_gb", .int(allowanceGB))])),
+            ("storage", .object([("allowance_gb", .int(allowanceGB)), ("usage_gb", usageGB.map(JSONValue.int) ?? .null)])),
+            ("credit_balance", BillingView.json(creditBalance)),
+            ("next_invoice", .object([("date", .string(nextInvoice.date.description)), ("total", BillingView.json(nextInvoice.total))])),
             ("plans", .array(plans.map { line in
                 .object([("plan", .string(line.plan)), ("owned", .int(line.owned)), ("assigned", .int(line.assigned)),
                          ("available", .int(line.available)), ("paused", .int(line.paused)),

@@ -30,10 +30,13 @@ public struct BillingEffect: Hashable, Sendable {
             return "~" + String(counter)
         }, drawLineage: { "plan" })
         let writes = try engine.writes(for: changeSet, on: snapshot, isCodeFree: { !existing.contains($0) })
-        let after = snapshot.applying(writes)
-        guard let billing = after.billing, let billingWrites = writes.billing else {
-            throw ApplyError(step: 0, reason: "the apply records no billing")
-        }
+        guard let billingWrites = writes.billing else { throw ApplyError(step: 0, reason: "the apply records no billing") }
+        let billing = snapshot.billing.map { $0.applying(billingWrites) } ?? billingWrites.initialBilling
+        // The licenses after the apply, in one pass (no re-sorting: only the
+        // invoice's totals depend on them).
+        let changed = Dictionary(writes.licenses.map { ($0.code, $0) }, uniquingKeysWith: { _, new in new })
+        var afterLicenses = snapshot.licenses.map { changed[$0.code] ?? $0 }
+        afterLicenses += writes.licenses.filter { !existing.contains($0.code) }
         let today = Day(changeSet.now, inZoneNamed: writes.account.timezone)
 
         // Each buy's and removal's own amount, replayed with the same recorder.
@@ -50,13 +53,13 @@ public struct BillingEffect: Hashable, Sendable {
         }
 
         var delta: [BillingPeriod: Int64] = [:]
-        for (licenses, sign) in [(snapshot.licenses, Int64(-1)), (after.licenses, Int64(1))] {
+        for (licenses, sign) in [(snapshot.licenses, Int64(-1)), (afterLicenses, Int64(1))] {
             for license in licenses where license.effectiveStatus(on: today) == .active {
                 guard let entry = catalog[license.plan] else { continue }
                 delta[entry.billing, default: 0] += sign * entry.price.minorUnits
             }
         }
-        let next = InvoiceBuilder(catalog: catalog).next(account: changeSet.account, billing: billing, licenses: after.licenses)
+        let next = InvoiceBuilder(catalog: catalog).next(account: changeSet.account, billing: billing, licenses: afterLicenses)
         return BillingEffect(
             currency: catalog.currency, chargeNow: billingWrites.chargeNow, credit: billingWrites.credit,
             recurringDeltaByPeriod: delta.filter { $0.value != 0 }.mapValues { Money(minorUnits: $0, currency: catalog.currency) },

@@ -39,6 +39,10 @@ import Testing
         let applied = try seatctl.run(["apply", file, "--auto-approve", "--now", Self.created])
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(try Self.preview(seatctl, now: Self.created) == promised)
+        // Planned again, nothing changes: nothing charged, the same next invoice.
+        let again = try Self.json(try seatctl.run(["plan", file, "--format", "json", "--now", Self.created]).stdout)
+        #expect(Self.nextInvoice(again) == promised)
+        #expect(((again["billing"] as? [String: Any])?["charge_now"] as? [String: Any])?["amount"] as? String == "0.00")
         let status = try seatctl.run(["status", "--now", Self.created])
         #expect(status.stdout.contains("next invoice: 2026-12-22, 736.00 USD"), "\(status.stdout)")
     }

@@ -26,7 +26,7 @@ struct InvoiceCommand: ParsableCommand {
             let invoice = InvoiceBuilder(catalog: context.catalog).next(account: context.account.id, billing: context.billing,
                                                                         licenses: context.snapshot.licenses)
             switch options.format {
-            case .json: Console.out(InvoiceView.json(invoice).serialized())
+            case .json: Console.out(InvoiceView.json(invoice, versioned: true).serialized())
             case .text, .markdown: Console.out(InvoiceView.document(invoice, title: "Invoice preview", account: context.account))
             }
         }
@@ -55,7 +55,7 @@ struct InvoiceCommand: ParsableCommand {
             switch options.format {
             case .json:
                 Console.out(JSONValue.object([("format_version", .string(JSONPlanView.formatVersion)),
-                                              ("issued", .array(issued.map(InvoiceView.json)))]).serialized())
+                                              ("issued", .array(issued.map { InvoiceView.json($0) }))]).serialized())
             case .text, .markdown:
                 if issued.isEmpty {
                     Console.out("No invoice is due: the next one is on \(context.billing.nextInvoiceDate).\n")
@@ -84,7 +84,7 @@ struct InvoiceCommand: ParsableCommand {
             switch options.format {
             case .json:
                 Console.out(JSONValue.object([("format_version", .string(JSONPlanView.formatVersion)),
-                                              ("invoices", .array(invoices.map(InvoiceView.json)))]).serialized())
+                                              ("invoices", .array(invoices.map { InvoiceView.json($0) }))]).serialized())
             case .text, .markdown:
                 guard !invoices.isEmpty else {
                     Console.out("No invoices yet for \(context.account.id); the first is due on \(context.billing.nextInvoiceDate).\n")
@@ -185,7 +185,7 @@ struct InvoiceCommand: ParsableCommand {
             guard let store = try session.requiredStore() as? BillingStore else { throw CLIError.message("this ledger keeps no invoices") }
             let paid = try store.recordPayment(invoice: invoice, reference: reference, actor: actor, at: session.now)
             switch options.format {
-            case .json: Console.out(InvoiceView.json(paid).serialized())
+            case .json: Console.out(InvoiceView.json(paid, versioned: true).serialized())
             case .text, .markdown:
                 Console.out(sanitizedForDisplay("Invoice \(paid.id) paid: \(paid.total.formatted) (payment method \(reference)).\n"))
             }

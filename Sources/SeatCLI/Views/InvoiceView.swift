@@ -2,9 +2,9 @@ import SeatCore
 
 /// Invoices as documents: a plain-text page a person can read, and JSON.
 enum InvoiceView {
-    /// `--format json` form of an invoice.
-    static func json(_ invoice: Invoice) -> JSONValue {
-        .object([
+    /// `--format json` form of an invoice; `versioned` when it is the whole document.
+    static func json(_ invoice: Invoice, versioned: Bool = false) -> JSONValue {
+        .object((versioned ? [("format_version", .string(JSONPlanView.formatVersion))] : []) + [
             ("id", .string(invoice.id)),
             ("account", .string(invoice.account)),
             ("date", .string(invoice.date.description)),

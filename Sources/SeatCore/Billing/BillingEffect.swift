@@ -23,6 +23,14 @@ public struct BillingEffect: Hashable, Sendable {
     /// The effect of applying `changeSet` to `snapshot`, or the reason it
     /// cannot be applied (an ``ApplyError``, e.g. `storage_allowance`).
     public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog) throws -> BillingEffect {
+        if changeSet.changes.isEmpty, changeSet.accountChange == nil, let account = snapshot.account {
+            // Nothing changes: no need to run the engine over the whole account.
+            let billing = snapshot.billing ?? .initial(for: account, currency: catalog.currency)
+            let zero = Money.zero(catalog.currency)
+            return BillingEffect(currency: catalog.currency, chargeNow: zero, credit: zero, recurringDeltaByPeriod: [:],
+                                 nextInvoice: InvoiceBuilder(catalog: catalog).next(account: account.id, billing: billing, licenses: snapshot.licenses),
+                                 perChange: [:])
+        }
         let existing = Set(snapshot.licenses.map(\.code))
         var counter = 0
         let engine = ApplyEngine(actor: "plan", now: changeSet.now, catalog: catalog, drawCode: {

@@ -84,6 +84,17 @@ import Testing
         #expect(december.lines.contains { $0.kind == .charge && $0.amount == usd("23.40") })
     }
 
+    @Test func thePlanNamesTheContractRenewalForContractedPurchases() throws {
+        // Term started 2026-03-01 (12 months); adding 2 on 2026-11-22 commits them until 2027-03-01.
+        let desired = Fixtures.desired(plans: [Fixtures.plan("suite-contracted", .exact(3))], users: [Fixtures.user("alice@acme.com", role: .administrator)])
+        let ledger = LedgerSnapshot(account: Fixtures.account, users: [LedgerUser(email: "alice@acme.com", role: .administrator)],
+                                    licenses: [Fixtures.license("CCCC0001", "suite-contracted", sequence: 1)],
+                                    contractStarts: ["suite-contracted": Self.day(2026, 3, 1)])
+        let set = Fixtures.plan(desired, ledger)
+        let billing = try #require(set.billing)
+        #expect(billing.commitments == [0: Self.day(2027, 3, 1)])
+    }
+
     @Test func yenAndBahrainiDinarPrices() throws {
         let catalog = Catalog(currency: "JPY", plans: [
             CatalogPlan(id: "seat", name: "Seat", products: ["p"], billing: .monthly, commitment: .flexible,

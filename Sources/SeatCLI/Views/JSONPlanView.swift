@@ -19,7 +19,7 @@ struct JSONPlanView: PlanView {
         if let change = set.accountChange { pairs.append(("account_change", Self.accountChange(change))) }
         pairs += [
             ("changes", .array(set.changes.enumerated().map { index, change in
-                Self.change(change, amount: set.billing?.perChange[index])
+                Self.change(change, amount: set.billing?.perChange[index], committedUntil: set.billing?.commitments[index])
             })),
             ("deferred", .array(set.deferred.map(Self.deferral))),
             ("errors", .array(set.errors.map(Self.diagnostic))),
@@ -58,10 +58,12 @@ struct JSONPlanView: PlanView {
                  ("name", .optional(c.name)), ("timezone", .string(c.timezone)), ("closes", .bool(c.closes))])
     }
 
-    /// A change; a buy carries its `charge_now`, a removal its `credit`.
-    static func change(_ change: Change, amount: Money?) -> JSONValue {
+    /// A change; a buy carries its `charge_now` (and, for a contracted
+    /// plan, `committed_until`: the contract's renewal), a removal its `credit`.
+    static func change(_ change: Change, amount: Money?, committedUntil: Day?) -> JSONValue {
         guard let amount, case .object(var pairs) = self.change(change) else { return self.change(change) }
         pairs.append((change.action == .buy ? "charge_now" : "credit", BillingView.json(amount)))
+        if let committedUntil { pairs.append(("committed_until", .string(committedUntil.description))) }
         return .object(pairs)
     }
 

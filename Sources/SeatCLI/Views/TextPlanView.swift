@@ -24,7 +24,8 @@ struct TextPlanView: PlanView {
             for (index, change) in set.changes.enumerated() {
                 let (symbol, colored) = marker(change.action)
                 let action = change.action.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-                let amount = set.billing?.perChange[index].map { (change.action == .buy ? "; charge now " : "; credit ") + $0.formatted } ?? ""
+                let amount = (set.billing?.perChange[index].map { (change.action == .buy ? "; charge now " : "; credit ") + $0.formatted } ?? "")
+                    + (set.billing?.commitments[index].map { ", billed every period until the contract renews on \($0)" } ?? "")
                 out += "  \(colored(symbol)) \(colored(action))  \(describe(change))\(amount)\n"
             }
         }

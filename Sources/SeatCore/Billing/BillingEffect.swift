@@ -14,6 +14,9 @@ public struct BillingEffect: Hashable, Sendable {
     public var nextInvoice: Invoice
     /// The charge (buy) or credit (remove) of each change, by its index in the change set.
     public var perChange: [Int: Money]
+    /// For purchases of a contracted plan: the day the contract renews, until
+    /// which the licenses bought are billed every period (by change index).
+    public var commitments: [Int: Day] = [:]
 
     /// The change in recurring cost per period, all billing periods together.
     public var recurringDelta: Money {
@@ -50,6 +53,7 @@ public struct BillingEffect: Hashable, Sendable {
         // Each buy's and removal's own amount, replayed with the same recorder.
         var recorder = BillingRecorder(catalog: catalog, account: writes.account, billing: snapshot.billing, today: today, now: changeSet.now)
         var perChange: [Int: Money] = [:]
+        var commitments: [Int: Day] = [:]
         for (index, change) in changeSet.changes.enumerated() {
             let before = recorder.adjustments.count
             switch change {
@@ -58,6 +62,11 @@ public struct BillingEffect: Hashable, Sendable {
             default: continue
             }
             perChange[index] = recorder.adjustments[before...].reduce(.zero(catalog.currency)) { $0 + $1.amount }
+            if case let .buy(plan, _, _, _) = change, let entry = catalog[plan], entry.commitment == .contracted,
+               let months = entry.contractMonths, months > 0 {
+                let start = snapshot.contractStarts[plan] ?? today
+                commitments[index] = today.nextRenewal(start: start, everyMonths: months, inclusive: false)
+            }
         }
 
         var delta: [BillingPeriod: Int64] = [:]
@@ -71,6 +80,6 @@ public struct BillingEffect: Hashable, Sendable {
         return BillingEffect(
             currency: catalog.currency, chargeNow: billingWrites.chargeNow, credit: billingWrites.credit,
             recurringDeltaByPeriod: delta.filter { $0.value != 0 }.mapValues { Money(minorUnits: $0, currency: catalog.currency) },
-            nextInvoice: next, perChange: perChange)
+            nextInvoice: next, perChange: perChange, commitments: commitments)
     }
 }

@@ -69,6 +69,22 @@ import Testing
         #expect(try Self.preview(seatctl, now: Self.later) == ["date": "2026-12-22", "amount": "40.00"])
     }
 
+    @Test func portalPurchasesAndRemovalsAreChargedAndCreditedToo() throws {
+        let seatctl = try SeatctlRunner()
+        try seatctl.write("beta.yaml", LifecycleTests.base)
+        #expect(try seatctl.run(["apply", "beta.yaml", "--auto-approve", "--now", Self.created]).status == 0)
+        // The same figures as the plan above: 8.00 × 2 × 17 / 30 = 9.07.
+        let bought = try seatctl.run(["license", "buy", "--account", "beta", "--plan", "time-monthly", "--count", "2", "--now", Self.later])
+        #expect(bought.status == 0, "\(bought.stderr)")
+        #expect(bought.stdout.contains("Billing: 9.07 USD charged now, 0.00 USD credited to the next invoice."), "\(bought.stdout)")
+        // Removing one the same day credits what it was charged: 9.07 shared as 4.54 + 4.53; the newest goes.
+        let removed = try seatctl.run(["license", "remove", "--account", "beta", "--plan", "time-monthly", "--count", "1", "--now", Self.later])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.stdout.contains("0.00 USD charged now, 4.53 USD credited"), "\(removed.stdout)")
+        // Next invoice: 4 × 8.00 = 32.00 less the 4.53 credit = 27.47.
+        #expect(try Self.preview(seatctl, now: Self.later) == ["date": "2026-12-22", "amount": "27.47"])
+    }
+
     @Test func maxChargeNowRefusesWithoutTheFlag() throws {
         let seatctl = try SeatctlRunner()
         try seatctl.write("beta.yaml", LifecycleTests.base)

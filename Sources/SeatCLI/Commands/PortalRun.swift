@@ -22,7 +22,7 @@ struct PortalRun {
     init(_ options: GlobalOptions, actor: ActorOption) throws {
         session = try Session(options)
         store = try session.requiredStore()
-        self.actor = "portal:" + Session.actor(actor.actor)
+        self.actor = try "portal:" + Session.actor(actor.actor)
     }
 
     /// The account that holds license `code` (as typed, any case).
@@ -58,7 +58,7 @@ struct PortalRun {
             return
         }
 
-        let engine = ApplyEngine(actor: actor, now: session.now)
+        let engine = ApplyEngine(actor: actor, now: session.now, catalog: catalog)
         let writes: LedgerWrites
         do {
             writes = try store.apply(account: account, expectedLineage: snapshot.account?.lineage, expectedSerial: snapshot.account?.serial ?? 0) {

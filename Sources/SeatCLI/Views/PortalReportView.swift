@@ -40,6 +40,9 @@ struct PortalReportView {
                 out += "  \(colored(symbol)) \(colored(action))  \(lines.describe(change))"
                 out += bought.isEmpty ? "\n" : ": " + bought.joined(separator: ", ") + "\n"
             }
+            if let billing = writes.billing, !billing.adjustments.isEmpty {
+                out += "Billing: \(billing.chargeNow.formatted) charged now, \(billing.credit.formatted) credited to the next invoice.\n"
+            }
         } else {
             out = "\(command): account \(style.bold(plan.changeSet.account)), no changes.\n"
         }
@@ -64,6 +67,7 @@ struct PortalReportView {
             ("applied", .bool(writes != nil)),
             ("ledger", .object([("lineage", .optional(writes?.account.lineage ?? set.lineage)), ("serial", .int(serial))])),
             ("changes", .array(writes == nil ? [] : changes)),
+            ("billing", writes?.billing.map { .object([("charge_now", BillingView.json($0.chargeNow)), ("credit", BillingView.json($0.credit))]) } ?? .null),
             ("notes", .array(plan.notes.map(JSONValue.string))),
             ("errors", .array(set.errors.map(JSONPlanView.diagnostic))),
             ("warnings", .array(set.warnings.map(JSONPlanView.diagnostic))),

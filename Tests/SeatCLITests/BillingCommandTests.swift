@@ -138,6 +138,8 @@ import Testing
         #expect(try seatctl.run(["invoice", "pay", "beta-2026-12-22", "--reference", "pm_1"]).stderr.contains("is paid already"))
         let billing = try #require(try store.snapshot(account: "beta").billing)
         #expect(licenses.filter { $0.status == .active }.allSatisfy { billing.licenses[$0.code]?.invoiceState == .paid })
+        let show = try seatctl.run(["license", "show", assigned[0]]).stdout
+        #expect(show.contains("  invoices    beta-2026-12-22 (paid)") && show.contains("  paid until  2027-01-21"), "\(show)")
         let history = try seatctl.run(["history"]).stdout
         #expect(history.contains("issue_invoice") && history.contains("send_invoice") && history.contains("pay_invoice"))
     }

@@ -177,7 +177,7 @@ import Testing
         let show = try seatctl.run(["license", "show", code, "--now", Self.now])
         #expect(show.status == 0, "\(show.stderr)")
         for line in ["License \(code)", "  plan        time-monthly (", "  user        unassigned", "  status      active",
-                     "  created     2026-11-22T09:00:00Z", "  amount      8.00 USD per month", "  invoices    none recorded",
+                     "  created     2026-11-22T09:00:00Z", "  amount      8.00 USD per month", "  invoices    none yet", "  paid until  2026-12-21",
                      "assign    cat@beta.example  - → time-monthly (\(code))",
                      "portal:ops  unassign  cat@beta.example  time-monthly (\(code)) → -"] {
             #expect(show.stdout.contains(line), "\(line)\n\(show.stdout)")

@@ -22,21 +22,24 @@ struct LicenseShowCommand: ParsableCommand {
         }
         let row = LicenseRows(snapshot: snapshot, catalog: try session.catalog(from: store), now: session.now).row(license)
         let history = Self.history(of: license, in: try store.journal(account: account, since: nil), licenses: snapshot.licenses)
+        let billing = snapshot.billing?.licenses[code]
         switch options.format {
         case .json:
             guard case .object(var pairs) = row.json else { return }
             pairs.append(("user_name", .optional(row.userName)))
-            // Invoices are not recorded by this version of the ledger; the
-            // key is here so consumers can rely on it when they are.
-            pairs.append(("invoices", .array([])))
+            // The invoice of the license's current period, with its state (`invoiced`, `paid`).
+            pairs.append(("invoices", .array(billing.flatMap { record in
+                record.invoice.map { [.object([("id", .string($0)), ("state", .optional(record.invoiceState?.rawValue))])] }
+            } ?? [])))
+            pairs.append(("paid_until", .optional(billing.map { $0.billedUntil.adding(days: -1).description })))
             pairs.append(("history", .array(history.map(Self.entryJSON))))
             Console.out(JSONValue.object([("format_version", .string(JSONPlanView.formatVersion))] + pairs).serialized())
         case .text, .markdown:
-            Console.out(sanitizedForDisplay(text(row, history: history)))
+            Console.out(sanitizedForDisplay(text(row, billing: billing, history: history)))
         }
     }
 
-    func text(_ row: LicenseRow, history: [JournalEntry]) -> String {
+    func text(_ row: LicenseRow, billing: LicenseBilling?, history: [JournalEntry]) -> String {
         let fields: [(String, String)] = [
             ("account", row.account),
             ("plan", row.plan + (row.planName.map { " (\($0))" } ?? "")),
@@ -46,7 +49,10 @@ struct LicenseShowCommand: ParsableCommand {
             ("activated", row.activated.map(Clock.format) ?? "-"),
             ("end date", row.endDate?.description ?? "-"),
             ("amount", row.amountText),
-            ("invoices", "none recorded"),
+            ("invoices", billing.flatMap { record in
+                record.invoice.map { "\($0) (\(record.invoiceState?.rawValue ?? "issued"))" }
+            } ?? "none yet"),
+            ("paid until", billing.map { $0.billedUntil.adding(days: -1).description } ?? "-"),
         ]
         var out = options.style.bold("License \(row.code)") + "\n"
         for (name, value) in fields { out += "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + "  " + value + "\n" }

@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "seatctl", targets: ["seatctl"]),
         .library(name: "SeatCore", targets: ["SeatCore"]),
+        // For the fuzz package in Fuzz/, which builds the loader on its own.
+        .library(name: "SeatConfig", targets: ["SeatConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SeatConfig
 import SeatCore
 import SeatStore
 
@@ -31,9 +32,7 @@ enum CLIError: Error, CustomStringConvertible {
             Console.err(sanitizedForDisplay(error.description) + "\n")
             return .failure
         case let error as LedgerError:
-            var hint: String?
-            if case .stale = error { hint = "run `seatctl plan` again to see what changed" }
-            Console.err("error: " + sanitizedForDisplay(error.description) + (hint.map { "\n  hint: \($0)" } ?? "") + "\n")
+            Console.err("error: " + sanitizedForDisplay(error.description) + (error.hint.map { "\n  hint: \($0)" } ?? "") + "\n")
             return .failure
         case let error as BillingStoreError:
             Console.err("error: " + sanitizedForDisplay(error.description) + "\n")
@@ -48,19 +47,13 @@ enum CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// Replaces control characters (terminal escapes included) with visible
-/// `\u{…}` escapes before text reaches a terminal.
+/// Replaces control characters (terminal escapes included) and invisible
+/// characters with visible `\u{…}` escapes before text reaches a terminal;
+/// keeps line breaks. The same set as `sanitizedForTerminal`.
 func sanitizedForDisplay(_ text: String) -> String {
     // Fast path: plain printable ASCII (and newlines) needs no escaping.
     if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A }) { return text }
-    var out = ""
-    for scalar in text.unicodeScalars {
-        let v = scalar.value
-        if (v < 0x20 && v != 0x0A) || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-            out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
+    return text.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { sanitizedForTerminal(String($0)) }
+        .joined(separator: "\n")
 }

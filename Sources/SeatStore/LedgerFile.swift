@@ -17,6 +17,8 @@ enum LedgerFile {
     /// Permissions of a ledger file and its `-wal` and `-shm` companions: the
     /// ledger holds people's emails and names, so only its owner reads it.
     static let mode: mode_t = 0o600
+    /// Permissions of a directory seatctl creates for a ledger.
+    static let directoryMode = 0o700
 
     /// The SQLite companions that hold a WAL database's recent commits.
     static func companions(of path: String) -> [String] {
@@ -45,6 +47,33 @@ enum LedgerFile {
         return lstat(path, &info) == 0
     }
 
+    /// Whether a `-wal` or `-shm` file lies beside the ledger with no SQLite
+    /// connection using it: what a crashed or killed process leaves. A live
+    /// connection holds a read lock on byte 128 of the `-shm` file (SQLite's
+    /// "DMS" lock) for as long as it is open; `F_GETLK` asks without taking it.
+    static func hasLeftoverCompanions(_ path: String) -> Bool {
+        let shm = path + "-shm"
+        guard exists(path + "-wal") || exists(shm) else { return false }
+        let descriptor = open(shm, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return true }
+        defer { close(descriptor) }
+        var probe = flock()
+        probe.l_type = Int16(F_WRLCK)
+        probe.l_whence = Int16(SEEK_SET)
+        probe.l_start = 128
+        probe.l_len = 1
+        guard fcntl(descriptor, F_GETLK, &probe) == 0 else { return false }
+        return probe.l_type == Int16(F_UNLCK)
+    }
+
+    /// Whether the filesystem holding the ledger has no block left for this user.
+    static func isOnFullDisk(_ path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        var info = statvfs()
+        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return false }
+        return info.f_bavail == 0
+    }
+
     /// Restricts the `-wal` and `-shm` companions to the owner, where they
     /// exist and the filesystem lets us (SQLite itself gives them the
     /// ledger's own permissions).
@@ -65,7 +94,9 @@ enum LedgerFile {
                 }
             } else {
                 do {
-                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                    // Owner-only, like the file: the directory also holds the -wal and -shm files.
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                            attributes: [.posixPermissions: directoryMode])
                 } catch {
                     throw LedgerError.unusable(path: path, reason: "cannot create the directory \(directory): \(describe(error))")
                 }

@@ -107,25 +107,32 @@ public enum LedgerLocation: Hashable, Sendable, CustomStringConvertible {
         return String(candidate)
     }
 
-    /// `value` without a password in its user info and without its query
-    /// or fragment, which may hold credentials.
+    /// `value` without the password in its user info and without its query
+    /// or fragment, which may hold credentials. Errs on the side of hiding:
+    /// everything up to the last `@` is user info (a password may hold `/`,
+    /// `#`, `?` or `@` that were not percent-encoded), and of it only the
+    /// user name before the first `:` is kept, when it looks like one.
     static func redacted(_ value: String) -> String {
         guard let separator = value.range(of: "://") else { return value }
         var rest = value[separator.upperBound...]
+        var userInfo = ""
+        if let at = rest.lastIndex(of: "@") {
+            let user = rest[..<at].prefix { $0 != ":" }
+            let isPlainUser = user.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._~%".contains($0)) }
+            if !isPlainUser {
+                // Not a user name: a query or a path holding "@"; hide it all.
+                userInfo = "***@"
+            } else {
+                userInfo = user + (user.count < rest.distance(from: rest.startIndex, to: at) ? ":***@" : "@")
+            }
+            rest = rest[rest.index(after: at)...]
+        }
         var suffix = ""
         if let query = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) {
             rest = rest[..<query]
             suffix = "?…"
         }
-        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        var authority = String(rest[..<authorityEnd])
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                authority = userInfo[..<colon] + ":***" + authority[at...]
-            }
-        }
-        return value[..<separator.upperBound] + authority + rest[authorityEnd...] + suffix
+        return value[..<separator.upperBound] + userInfo + rest + suffix
     }
 
     private static func expandingTilde(_ path: String) -> String {

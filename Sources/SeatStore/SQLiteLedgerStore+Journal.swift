@@ -9,7 +9,8 @@ extension SQLiteLedgerStore {
             INSERT INTO journal (at, account, actor, action, subject, from_value, to_value, serial)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
+            if index == 1 { ApplyPausePoint.duringJournal.reached() }
             statement.setUncheckedArguments([
                 StoredValue.milliseconds(entry.at), entry.account, entry.actor, entry.action, entry.subject,
                 entry.from, entry.to, entry.serial,

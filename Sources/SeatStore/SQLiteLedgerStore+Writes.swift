@@ -15,6 +15,7 @@ extension SQLiteLedgerStore {
             throw LedgerError.database("the writes are for account \"\(writes.account.id)\" but were applied to \"\(id)\"")
         }
         try persistAccount(writes.account, isNew: writes.isNewAccount, db)
+        ApplyPausePoint.afterAccount.reached()
 
         if !writes.users.isEmpty {
             let statement = try db.cachedStatement(sql: """
@@ -22,11 +23,13 @@ extension SQLiteLedgerStore {
                 ON CONFLICT (account, email) DO UPDATE SET
                     name = excluded.name, role = excluded.role, external = excluded.external, status = excluded.status
                 """)
-            for user in writes.users {
+            for (index, user) in writes.users.enumerated() {
                 statement.setUncheckedArguments([id, user.email, user.name, user.role.rawValue, user.isExternal, user.status.rawValue])
                 try statement.execute()
+                if index == 0 { ApplyPausePoint.duringUsers.reached() }
             }
         }
+        ApplyPausePoint.afterUsers.reached()
 
         if !writes.licenses.isEmpty {
             let statement = try db.cachedStatement(sql: """
@@ -38,7 +41,7 @@ extension SQLiteLedgerStore {
                     assigned_to = excluded.assigned_to, seq = excluded.seq
                 WHERE licenses.account = excluded.account
                 """)
-            for license in writes.licenses {
+            for (index, license) in writes.licenses.enumerated() {
                 statement.setUncheckedArguments([
                     license.code, id, license.plan, license.status.rawValue,
                     StoredValue.milliseconds(license.createdAt),
@@ -51,8 +54,10 @@ extension SQLiteLedgerStore {
                 if db.changesCount == 0 {
                     throw LedgerError.database("a license code in this change set already belongs to another account")
                 }
+                if index == 0 { ApplyPausePoint.duringLicenses.reached() }
             }
         }
+        ApplyPausePoint.afterLicenses.reached()
 
         if !writes.contractStarts.isEmpty {
             let statement = try db.cachedStatement(sql: "INSERT INTO contract_terms (account, plan, started) VALUES (?, ?, ?)")
@@ -61,6 +66,7 @@ extension SQLiteLedgerStore {
                 try statement.execute()
             }
         }
+        ApplyPausePoint.afterContractTerms.reached()
 
         try db.cachedStatement(sql: "DELETE FROM deferrals WHERE account = ?").execute(arguments: [id])
         if !writes.deferrals.isEmpty {
@@ -71,8 +77,11 @@ extension SQLiteLedgerStore {
             }
         }
 
+        ApplyPausePoint.afterDeferrals.reached()
         if let billing = writes.billing { try persistBilling(billing, account: id, db) }
+        ApplyPausePoint.afterBilling.reached()
         try appendJournal(writes.journal, db)
+        ApplyPausePoint.afterJournal.reached()
     }
 
     private static func persistAccount(_ account: LedgerAccount, isNew: Bool, _ db: Database) throws {

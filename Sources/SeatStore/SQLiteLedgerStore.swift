@@ -46,6 +46,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         self.path = path
         self.busyTimeout = busyTimeout
         try LedgerFile.prepare(path)
+        // SQLite's recovery rewrites a crash's -wal and -shm as soon as a
+        // connection reads, and removes them on close, even when the ledger
+        // then proves damaged: check a ledger with leftovers before that.
+        if LedgerFile.hasLeftoverCompanions(path) { try Self.checkIntactWithoutWriting(path) }
         // A DatabaseQueue, not a DatabasePool: a pool commits a dummy
         // transaction whenever it opens a ledger whose -wal file is absent
         // (every ledger, once closed), so it would write to a file before
@@ -71,6 +75,30 @@ public final class SQLiteLedgerStore: LedgerStore {
             throw Self.translate(error, path: ":memory:", busyTimeout: busyTimeout)
         }
         try translating { try Self.prepareSchema(writer, path: path, usesWAL: false) }
+    }
+
+    /// Runs `PRAGMA quick_check` on the ledger file through an `immutable`
+    /// read-only connection, which neither reads nor writes the `-wal` and
+    /// `-shm` files nor takes locks: a damaged ledger is refused with every
+    /// byte of its companions as they were. Where SQLite cannot open such a
+    /// connection (no URI support), the ordinary checks still apply.
+    static func checkIntactWithoutWriting(_ path: String) throws {
+        guard let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "seatctl.ledger.check"
+        let problems: [String]
+        do {
+            let queue = try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration)
+            problems = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            throw translate(error, path: path, busyTimeout: defaultBusyTimeout)
+        } catch {
+            return
+        }
+        guard problems == ["ok"] else {
+            throw LedgerError.unusable(path: path, reason: "the file is corrupted (SQLite's quick_check failed)")
+        }
     }
 
     private static func configuration(
@@ -129,7 +157,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         expectedSerial: Int,
         _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
     ) throws -> LedgerWrites {
-        try write { db in
+        ApplyPausePoint.beforeTransaction.reached()
+        let writes = try write { db in
             let snapshot = try Self.readSnapshot(account: account, db)
             let foundLineage = snapshot.account?.lineage
             let foundSerial = snapshot.account?.serial ?? 0
@@ -138,10 +167,14 @@ public final class SQLiteLedgerStore: LedgerStore {
                     account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial,
                     foundLineage: foundLineage, foundSerial: foundSerial)
             }
+            ApplyPausePoint.afterSnapshot.reached()
             let writes = try makeWrites(snapshot) { code in try Self.isCodeFree(code, db) }
             try Self.persist(writes, account: account, db)
+            ApplyPausePoint.beforeCommit.reached()
             return writes
         }
+        ApplyPausePoint.afterCommit.reached()
+        return writes
     }
 
     /// Entries oldest first, ties in the order they were written; `since`
@@ -202,10 +235,15 @@ public final class SQLiteLedgerStore: LedgerStore {
             return .unusable(path: path, reason: "it can only be read, not written: \(detail)")
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
             return .unusable(path: path, reason: "SQLite cannot open it: \(detail)")
+        case .SQLITE_IOERR where LedgerFile.isOnFullDisk(path):
+            // SQLite reports a full disk met while sizing its -shm file, or
+            // in some writes, as an I/O error.
+            return .unusable(path: path, reason: "the disk holding it is full; nothing was written")
         case .SQLITE_IOERR:
             return .unusable(path: path, reason: "reading or writing it failed: \(detail)")
         case .SQLITE_FULL:
-            return .database("the disk holding the ledger is full")
+            // The transaction is rolled back: the file holds what it held before.
+            return .unusable(path: path, reason: "the disk holding it is full; nothing was written")
         default:
             return .database(detail)
         }

@@ -1,0 +1,59 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// **Test-only.** The steps of a SQLite apply at which a crash-safety test
+/// can stop seatctl and kill it (SIGKILL), to prove the ledger is always
+/// either wholly before or wholly after the apply.
+///
+/// `SEATCTL_TEST_PAUSE_AT=<point>` (a raw value below) makes the apply,
+/// on reaching that point, write the point's name to the file named by
+/// `SEATCTL_TEST_PAUSE_MARKER` and sleep for up to a minute before going on.
+/// Without the variable nothing happens beyond one comparison per step.
+/// Nothing else reads these variables; never set them outside tests.
+enum ApplyPausePoint: String, CaseIterable, Sendable {
+    /// Before `BEGIN IMMEDIATE`.
+    case beforeTransaction = "before-transaction"
+    /// Inside the transaction, once the account's snapshot is read and checked.
+    case afterSnapshot = "after-snapshot"
+    /// After the account row is inserted or updated.
+    case afterAccount = "after-account"
+    /// After the first of several user rows.
+    case duringUsers = "during-users"
+    case afterUsers = "after-users"
+    /// After the first of several license rows.
+    case duringLicenses = "during-licenses"
+    case afterLicenses = "after-licenses"
+    case afterContractTerms = "after-contract-terms"
+    case afterDeferrals = "after-deferrals"
+    /// After the billing rows (charges, credits, license billing state).
+    case afterBilling = "after-billing"
+    /// After the first of several journal entries.
+    case duringJournal = "during-journal"
+    case afterJournal = "after-journal"
+    /// Every row written, `COMMIT` not yet run.
+    case beforeCommit = "before-commit"
+    /// `COMMIT` done, the process not yet finished.
+    case afterCommit = "after-commit"
+
+    /// The point this process should pause at, from the environment.
+    static let requested: ApplyPausePoint? = ProcessInfo.processInfo.environment["SEATCTL_TEST_PAUSE_AT"]
+        .flatMap(ApplyPausePoint.init(rawValue:))
+
+    /// Pauses when `self` is the requested point.
+    @inline(__always)
+    func reached() {
+        guard self == Self.requested else { return }
+        pause()
+    }
+
+    private func pause() {
+        if let marker = ProcessInfo.processInfo.environment["SEATCTL_TEST_PAUSE_MARKER"] {
+            FileManager.default.createFile(atPath: marker, contents: Data(rawValue.utf8))
+        }
+        sleep(60)
+    }
+}

@@ -57,21 +57,29 @@ struct Session {
         return catalog
     }
 
-    /// Reads a file given on the command line; a missing or unreadable file is a clear error.
-    static func read(_ path: String) throws -> [UInt8] {
+    /// Reads a YAML file given on the command line; a missing or unreadable
+    /// file is a clear error. A file over the loaders' size limit is judged
+    /// from its size alone and never read into memory: its `input_limit`
+    /// error comes back instead of its bytes.
+    static func read(_ path: String) throws -> (bytes: [UInt8], tooLarge: Diagnostic?) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CLIError.message("no such file: \(path)")
         }
         guard !isDirectory.boolValue else { throw CLIError.message("\(path) is a directory, not a file") }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue,
+           let problem = ConfigLoader.sizeProblem(file: path, size: size) {
+            return ([], problem)
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.message("cannot read \(path)") }
-        return Array(data)
+        return (Array(data), nil)
     }
 
     /// Loads a desired-state file, printing every diagnostic and failing on errors.
     func loadDesired(_ path: String) throws -> (DesiredState, [UInt8]) {
-        let bytes = try Session.read(path)
-        var (state, diagnostics) = ConfigLoader.loadDesiredState(bytes, file: path)
+        let (bytes, tooLarge) = try Session.read(path)
+        let (state, loaded) = tooLarge.map { (nil, [$0]) } ?? ConfigLoader.loadDesiredState(bytes, file: path)
+        var diagnostics = loaded
         if let card = CardNumberGuard.check(file: path, bytes: bytes) { diagnostics.append(card) }
         guard let state, !diagnostics.hasErrors else {
             // A JSON consumer gets a document with the errors even when the

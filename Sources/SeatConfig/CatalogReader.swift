@@ -101,7 +101,7 @@ struct CatalogReader {
         }
 
         let name = required("name", example: "\"name: <display name>\"").flatMap {
-            reader.string($0, field: "name", isRequired: true)
+            reader.displayName($0, field: "name", isRequired: true)
         }
         var products: [String] = []
         if let node = required("products", example: "\"products: [projects, time]\""),

@@ -40,11 +40,18 @@ public enum ConfigLoader {
         return (catalog, diagnostics)
     }
 
+    /// The `input_limit` error for a file of `size` bytes, or nil when the
+    /// size is within `limits`: lets a caller refuse a file from its size
+    /// alone, before reading it into memory.
+    public static func sizeProblem(file: String, size: Int, limits: LoaderLimits = .standard) -> Diagnostic? {
+        guard size > limits.maxBytes else { return nil }
+        return ConfigProblem.fileTooLarge(file: file, bytes: size, limit: limits.maxBytes).diagnostic(at: nil)
+    }
+
     private static func load<Value>(_ data: [UInt8], file: String, limits: LoaderLimits,
                                     read: (YAMLDocument) -> (Value?, [Diagnostic])) -> (Value?, [Diagnostic]) {
-        if data.count > limits.maxBytes {
-            let problem = ConfigProblem.fileTooLarge(file: file, bytes: data.count, limit: limits.maxBytes)
-            return (nil, [problem.diagnostic(at: nil)])
+        if let problem = sizeProblem(file: file, size: data.count, limits: limits) {
+            return (nil, [problem])
         }
         let outcome = data.withUnsafeBufferPointer { bytes in
             YAMLComposer.compose(bytes, file: file, limits: limits)

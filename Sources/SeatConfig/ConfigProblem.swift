@@ -46,6 +46,7 @@ enum ConfigProblem {
     case outOfRange(field: String, text: String, range: ClosedRange<Int>)
     case invalidEmail(email: String, reason: String)
     case invalidDomain(field: String, domain: String)
+    case invalidName(field: String, value: String, reason: String)
     case notAnAmount(field: String, text: String)
     case unquotedAmount(field: String, text: String)
     case negativeAmount(field: String, text: String)
@@ -70,7 +71,7 @@ enum ConfigProblem {
         case .wrongType, .notBoolean, .notAMapping, .customTag, .unquotedAmount, .swappedFile:
             return .wrongType
         case .nonScalarKey, .nullKey, .invalidSlug, .unknownValue, .unknownTimeZone, .notWholeNumber, .negative,
-             .outOfRange, .invalidEmail, .invalidDomain, .notAnAmount, .negativeAmount, .money,
+             .outOfRange, .invalidEmail, .invalidDomain, .invalidName, .notAnAmount, .negativeAmount, .money,
              .contractMonthsNotAllowed, .emptyList, .minAboveMax:
             return .invalidValue
         }
@@ -156,6 +157,8 @@ enum ConfigProblem {
             return "\(quoted(email)) is not a valid email address: \(reason)"
         case let .invalidDomain(field, domain):
             return "\(quoted(domain)) in \(field) is not a domain name"
+        case let .invalidName(field, value, reason):
+            return "\(field) \(quoted(value)) \(reason)"
         case let .notAnAmount(field, text):
             return "\(field) \(quoted(text)) is not a decimal amount"
         case let .unquotedAmount(field, text):
@@ -252,6 +255,8 @@ enum ConfigProblem {
             return "write it as local@domain, e.g. alice@acme.com"
         case .invalidDomain:
             return "write a domain such as acme.com"
+        case .invalidName:
+            return "a name is one line of at most \(Validation.maxNameLength) characters, without control or invisible characters"
         case .notAnAmount(let field, _):
             return "write it as a quoted decimal such as \(field): \"2500.00\""
         case let .unquotedAmount(field, text):

@@ -59,7 +59,7 @@ struct DesiredStateReader {
                                  example: "\"kind: enterprise\" or \"kind: self-employed\"", at: root)
         }
 
-        let name = fields.value("name").flatMap { reader.string($0, field: "name") }
+        let name = fields.value("name").flatMap { reader.displayName($0, field: "name") }
         let emailDomains = fields.value("emailDomains").map { domains($0, field: "emailDomains") } ?? []
         let blockedDomains = fields.value("blockedDomains").map { domains($0, field: "blockedDomains") } ?? []
         let timezone = fields.value("timezone").flatMap { timeZone($0) }
@@ -238,7 +238,7 @@ struct DesiredStateReader {
         else { return nil }
         let before = reader.diagnostics.count
         let fields = reader.fields(of: entry.value, names: Self.userKeys, context: "in \(context())")
-        let name = fields.value("name").flatMap { reader.string($0, field: "name") }
+        let name = fields.value("name").flatMap { reader.displayName($0, field: "name") }
         let role = fields.value("role").flatMap {
             reader.choice($0, field: "role", what: "role", options: Self.roles)
         }

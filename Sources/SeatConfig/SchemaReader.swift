@@ -270,6 +270,16 @@ struct SchemaReader {
 
     // MARK: Typed scalars
 
+    /// A display name: a string that passes `Validation.nameProblem`.
+    mutating func displayName(_ index: Int32, field: String, isRequired: Bool = false) -> Located<String>? {
+        guard let name = string(index, field: field, isRequired: isRequired) else { return nil }
+        if let problem = Validation.nameProblem(name.value) {
+            report(.invalidName(field: field, value: name.value, reason: problem), at: index)
+            return nil
+        }
+        return name
+    }
+
     mutating func string(_ index: Int32, field: String, isRequired: Bool = false) -> Located<String>? {
         guard checkTag(index) else { return nil }
         let node = document.resolved(index)

@@ -181,14 +181,16 @@ struct DesiredStateValueTests {
         #expect(load("account: \(slug)\nkind: enterprise\n").1 == ["invalid_value"])
     }
 
-    @Test(arguments: ["alice@acme.com", "First.Last+tag@sub.acme.co.uk", "o'brien@acme.com", "ÜBER@acme.com"])
+    @Test(arguments: ["alice@acme.com", "First.Last+tag@sub.acme.co.uk", "o'brien@acme.com", "ÜBER@acme.com",
+                      "a!#$%&'*+/=?^_`{|}~-b@acme.com", "ann@xn--bcher-kva.example", "ann@my-host.example"])
     func validEmails(_ email: String) {
         #expect(load("account: acme\nkind: enterprise\nusers:\n  \"\(email)\":\n").1.isEmpty)
     }
 
     @Test(arguments: ["alice", "alice@", "@acme.com", "a@b@acme.com", "a b@acme.com", "a\\t@acme.com",
                       "a\\u001B@acme.com", "a@acme", "a@.acme.com", "a@acme.com.",
-                      String(repeating: "a", count: 250) + "@acme.com"])
+                      String(repeating: "a", count: 250) + "@acme.com",
+                      "a@" + Array(repeating: String(repeating: "b", count: 60), count: 5).joined(separator: ".") + ".com"])
     func invalidEmails(_ email: String) {
         #expect(load("account: acme\nkind: enterprise\nusers:\n  \"\(email)\":\n").1 == ["invalid_value"])
     }

@@ -97,7 +97,7 @@ bad-emails.yaml:9:3: error: "@acme.com" is not a valid email address: nothing co
     9 |   "@acme.com":
       |   ^
    hint: write it as local@domain, e.g. alice@acme.com
-bad-emails.yaml:10:3: error: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" is not a valid email address: it is longer than 254 characters [invalid_value]
+bad-emails.yaml:10:3: error: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" is not a valid email address: the part before the "@" is longer than 64 characters [invalid_value]
    10 |   aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…
       |   ^
    hint: write it as local@domain, e.g. alice@acme.com

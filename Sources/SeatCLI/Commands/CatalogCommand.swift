@@ -18,8 +18,9 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let session = try Session(options)
-            let bytes = try Session.read(file)
-            var (catalog, diagnostics) = ConfigLoader.loadCatalog(bytes, file: file)
+            let (bytes, tooLarge) = try Session.read(file)
+            let (catalog, loaded) = tooLarge.map { (nil, [$0]) } ?? ConfigLoader.loadCatalog(bytes, file: file)
+            var diagnostics = loaded
             if let card = CardNumberGuard.check(file: file, bytes: bytes) { diagnostics.append(card) }
             session.printDiagnostics(diagnostics, sources: [file: bytes])
             guard let catalog, !diagnostics.hasErrors else { throw CLIError.reported }

@@ -13,8 +13,8 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session(options)
-        let bytes = try Session.read(file)
-        let (state, loadDiagnostics) = ConfigLoader.loadDesiredState(bytes, file: file)
+        let (bytes, tooLarge) = try Session.read(file)
+        let (state, loadDiagnostics) = tooLarge.map { (nil, [$0]) } ?? ConfigLoader.loadDesiredState(bytes, file: file)
         var diagnostics = loadDiagnostics
         if let state, !loadDiagnostics.hasErrors {
             let catalog = try session.catalogWithoutCreating()

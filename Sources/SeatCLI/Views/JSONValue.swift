@@ -1,3 +1,5 @@
+import SeatConfig
+
 /// A JSON document with objects in a fixed key order, so JSON output follows
 /// the order the design documents and is byte-identical across runs.
 public indirect enum JSONValue: Equatable, Sendable {
@@ -60,8 +62,9 @@ public indirect enum JSONValue: Equatable, Sendable {
         out += String(repeating: "  ", count: indent)
     }
 
-    /// Escapes quotes, backslashes and every control character, so terminal
-    /// escape sequences in names never reach a terminal raw through JSON.
+    /// Escapes quotes, backslashes and every character `needsTerminalEscape`
+    /// names (controls, bidi and invisible characters), so terminal escape
+    /// sequences in names never reach a terminal raw through JSON.
     static func escape(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
@@ -72,8 +75,7 @@ public indirect enum JSONValue: Equatable, Sendable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-                    || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
+                if needsTerminalEscape(scalar) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -11,9 +11,9 @@ public enum InputChecks {
         Validation.isSlug(text)
     }
 
-    /// Whether `text` holds a control or formatting character (terminal
-    /// escapes included) that has no place in a name.
-    public static func hasControlCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { Validation.classify($0) == .control }
+    /// Why `name` cannot be a display name (a line break, a control or
+    /// invisible character, more than 256 characters), or nil: the file's rule.
+    public static func nameProblem(_ name: String) -> String? {
+        Validation.nameProblem(name)
     }
 }

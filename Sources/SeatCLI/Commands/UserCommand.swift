@@ -36,8 +36,11 @@ struct UserCommand: ParsableCommand {
             guard Role(rawValue: role) != nil else {
                 throw ValidationError("--role \"\(sanitizedForDisplay(role))\" is not a role (administrator, manager or user)")
             }
-            if let name, name.isEmpty || InputChecks.hasControlCharacters(name) {
-                throw ValidationError("--name must be a non-empty name without control characters")
+            if let name {
+                if name.isEmpty { throw ValidationError("--name must not be empty") }
+                if let problem = InputChecks.nameProblem(name) {
+                    throw ValidationError("--name \"\(sanitizedForTerminal(String(name.prefix(80))))\" \(problem)")
+                }
             }
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import SeatStore
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -116,13 +117,13 @@ import Glibc
     @Test func ledgerOfANewerSeatctlIsRefusedNamingBothVersions() throws {
         let seatctl = try Self.applied()
         let path = Self.ledger(seatctl)
-        try SQLiteShell.run(path, "INSERT INTO grdb_migrations (identifier) VALUES ('v9')")
+        try SQLiteShell.run(path, "INSERT INTO grdb_migrations (identifier) VALUES ('v99')")
         let before = try seatctl.stateBytes()
         for command in Self.commands {
             let result = try seatctl.run(command + ["--now", Self.now])
             #expect(result.status == 1)
             #expect(result.stderr == """
-                error: the ledger at State/ledger.sqlite was written by a newer seatctl (schema v9; this seatctl supports up to v1); upgrade seatctl
+                error: the ledger at State/ledger.sqlite was written by a newer seatctl (schema v99; this seatctl supports up to \(LedgerSchema.name(LedgerSchema.version))); upgrade seatctl
 
                 """, "\(command)")
             #expect(try seatctl.stateBytes() == before)

@@ -187,7 +187,7 @@ struct InvoiceCommand: ParsableCommand {
             switch options.format {
             case .json: Console.out(InvoiceView.json(paid, versioned: true).serialized())
             case .text, .markdown:
-                Console.out(sanitizedForDisplay("Invoice \(paid.id) paid: \(paid.total.formatted) (payment method \(reference)).\n"))
+                Console.out(sanitizedForDisplay("Invoice \(paid.id) paid: \(paid.total.formatted) (payment method \(PaymentReference.masked(reference))).\n"))
             }
         }
     }

@@ -19,7 +19,7 @@ enum InvoiceView {
             ("credit_applied", BillingView.json(invoice.creditApplied)),
             ("total", BillingView.json(invoice.total)),
             ("sent", .bool(invoice.sentAt != nil)),
-            ("payment_reference", .optional(invoice.paymentReference)),
+            ("payment_reference", .optional(invoice.paymentReference.map(PaymentReference.masked))),
         ])
     }
 
@@ -30,7 +30,7 @@ enum InvoiceView {
         out += String(repeating: "=", count: title.count + 1 + invoice.id.count) + "\n"
         out += "Account:  \(invoice.account)" + (account?.name.map { " (\($0))" } ?? "") + "\n"
         out += "Date:     \(invoice.date)\n"
-        out += "Status:   \(invoice.status.rawValue)" + (invoice.paymentReference.map { ", paid with payment method \($0)" } ?? "") + "\n"
+        out += "Status:   \(invoice.status.rawValue)" + (invoice.paymentReference.map { ", paid with payment method \(PaymentReference.masked($0))" } ?? "") + "\n"
         for recipient in recipients { out += "For:      \(recipient)\n" }
         out += "\n"
         let recurring = invoice.lines.filter { $0.kind == .recurring }

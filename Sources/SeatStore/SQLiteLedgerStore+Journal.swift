@@ -20,7 +20,8 @@ extension SQLiteLedgerStore {
     }
 
     /// Oldest first; entries at the same instant in the order they were written.
-    static func readJournal(account: String?, since: Date?, _ db: Database) throws -> [JournalEntry] {
+    /// With `idFrom`, entries at exactly `since` count only from that row id on.
+    static func readJournal(account: String?, since: Date?, idFrom: Int64? = nil, _ db: Database) throws -> [JournalEntry] {
         var sql = "SELECT at, account, actor, action, subject, from_value, to_value, serial FROM journal"
         var conditions: [String] = []
         var arguments: StatementArguments = []
@@ -31,6 +32,10 @@ extension SQLiteLedgerStore {
         if let since {
             conditions.append("at >= ?")
             arguments += [StoredValue.milliseconds(since)]
+            if let idFrom {
+                conditions.append("(at > ? OR id >= ?)")
+                arguments += [StoredValue.milliseconds(since), idFrom]
+            }
         }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY at, id"

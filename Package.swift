@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "SeatCore"),
@@ -30,6 +31,7 @@ let package = Package(
             dependencies: [
                 "SeatCore", "SeatConfig", "SeatStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(name: "seatctl", dependencies: ["SeatCLI"]),
@@ -38,7 +40,7 @@ let package = Package(
         .testTarget(name: "SeatStoreTests", dependencies: ["SeatStore"]),
         .testTarget(
             name: "SeatCLITests",
-            dependencies: ["SeatCLI"],
+            dependencies: ["SeatCLI", "SeatCore", "SeatStore", .product(name: "Yams", package: "Yams")],
             exclude: ["Golden"]
         ),
     ],

@@ -24,7 +24,7 @@ struct JSONPlanView: PlanView {
             ("deferred", .array(set.deferred.map(Self.deferral))),
             ("errors", .array(set.errors.map(Self.diagnostic))),
             ("warnings", .array(set.warnings.map(Self.diagnostic))),
-            ("drift", .array([])),
+            ("drift", .array(report.drift.map(Self.drift))),
             ("billing", set.billing.map(BillingView.json) ?? .null),
             ("summary", .object(ChangeAction.allCases.sorted(by: Self.summaryOrder).map { ($0.rawValue, .int(set.summary[$0] ?? 0)) })),
         ]
@@ -89,6 +89,19 @@ struct JSONPlanView: PlanView {
             return .object([action, ("plan", .string(plan)), ("count", .int(count)), ("from", .int(from)), ("to", .int(to)),
                             ("licenses", .array(licenses.map(JSONValue.string)))])
         }
+    }
+
+    /// A drift entry as the design shows it (`action`, `plan`, `count`,
+    /// `actor`, `at`), plus `cause` (`portal` or `time`), the user when
+    /// there is one, and the sentence the text plan prints.
+    static func drift(_ d: DriftItem) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("action", .string(d.action))]
+        if let plan = d.plan { pairs.append(("plan", .string(plan))) }
+        if let user = d.user { pairs.append(("user", .string(user))) }
+        if let count = d.count { pairs.append(("count", .int(count))) }
+        pairs += [("actor", .string(d.actor)), ("at", .string(Clock.format(d.at))), ("cause", .string(d.cause.rawValue)),
+                  ("message", .string(d.sentence))]
+        return .object(pairs)
     }
 
     static func deferral(_ d: Deferral) -> JSONValue {

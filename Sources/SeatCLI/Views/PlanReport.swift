@@ -6,6 +6,8 @@ struct PlanReport {
     var catalog: Catalog
     /// The account's kind as it will be after the apply.
     var kind: AccountKind
+    /// What changed outside an apply since the account's latest apply.
+    var drift: [DriftItem] = []
 }
 
 /// One output format of a plan. Each format is one small renderer.

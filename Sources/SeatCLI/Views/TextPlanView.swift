@@ -14,6 +14,9 @@ struct TextPlanView: PlanView {
         var out = ""
         let ledger = set.lineage.map { "serial \(set.serial), lineage \($0)" } ?? "a new account"
         out += "Account \(style.bold(set.account)) (\(report.kind.rawValue)), planned against \(ledger).\n\n"
+        if !report.drift.isEmpty {
+            out += driftSection(report.drift) + "\n"
+        }
 
         if !set.hasChanges {
             out += style.green("No changes.") + " The ledger matches the desired state.\n"
@@ -57,6 +60,16 @@ struct TextPlanView: PlanView {
             out += "\n" + style.bold("Plan:") + " " + summaryLine(set) + "\n"
         }
         return sanitizedForDisplay(out)
+    }
+
+    /// Drift, apart from the changes: what portal operations and time
+    /// events changed since the latest apply, with who and when.
+    func driftSection(_ drift: [DriftItem]) -> String {
+        var out = style.bold("Drift:") + " changed outside seatctl apply since the latest apply:\n"
+        for item in drift {
+            out += "  " + style.yellow("~") + " " + item.sentence + "\n"
+        }
+        return out
     }
 
     func summaryLine(_ set: ChangeSet) -> String {

@@ -9,12 +9,6 @@ struct Session {
     let now: Date
 
     init(_ options: GlobalOptions) throws {
-        // Refused rather than silently rendered as text: a PR bot that asks
-        // for Markdown must not post something else.
-        if options.format == .markdown {
-            throw CLIError.message("--format markdown is not available in this version of seatctl",
-                                   hint: "use --format text or --format json")
-        }
         self.options = options
         self.now = try options.clock()
     }

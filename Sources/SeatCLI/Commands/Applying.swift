@@ -1,0 +1,55 @@
+import Foundation
+import SeatCore
+import SeatStore
+
+/// The steps every way of applying shares (`apply FILE`, `apply PLANFILE`,
+/// `reconcile`): the guards, running the change set through the engine
+/// inside one ledger transaction, and the closing line.
+enum Applying {
+    /// `large_change`: the users a change set unassigns or terminates, when
+    /// there are more than `limit`; nil when within the guard.
+    static func usersOverGuard(_ changeSet: ChangeSet, limit: Int?) -> Int? {
+        guard let limit else { return nil }
+        var users: Set<String> = []
+        for change in changeSet.changes {
+            switch change {
+            case .unassign(let email, _, _), .terminateUser(let email): users.insert(email)
+            default: break
+            }
+        }
+        return users.count > limit ? users.count : nil
+    }
+
+    static func largeChangeMessage(users: Int, limit: Int) -> String {
+        "this apply would unassign or terminate \(users) users, more than guards.maxUnassignments (\(limit))"
+    }
+
+    /// Applies exactly `changeSet` in one transaction: the engine re-checks
+    /// every step against the ledger as it is now, and the store refuses
+    /// the whole change set when the account's lineage or serial moved.
+    @discardableResult
+    static func run(_ changeSet: ChangeSet, store existing: (any LedgerStore)?, session: Session, actor: String) throws -> LedgerWrites {
+        let store = try existing ?? session.store()
+        let engine = ApplyEngine(actor: actor, now: session.now)
+        return try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
+            snapshot, isCodeFree in
+            try engine.writes(for: changeSet, on: snapshot, isCodeFree: isCodeFree)
+        }
+    }
+
+    /// "Apply complete! …" on standard output (standard error for JSON, so
+    /// the document stays the only thing on standard output).
+    static func reportDone(_ changeSet: ChangeSet, _ writes: LedgerWrites, options: GlobalOptions) {
+        let summary = TextPlanView(style: options.style).summaryLine(changeSet)
+        switch options.format {
+        case .json:
+            Console.err("Applied: \(summary) Ledger serial \(writes.account.serial).\n")
+        case .text, .markdown:
+            if changeSet.hasChanges {
+                Console.out("\n" + options.style.green("Apply complete!") + " \(summary) Ledger serial \(writes.account.serial).\n")
+            } else {
+                Console.out("\nRecorded the deferred changes. Ledger serial \(writes.account.serial).\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import SeatCore
+import SeatStore
+
+/// `seatctl apply PLANFILE`: carries out exactly the saved change set,
+/// without planning again and without asking (saving the plan and choosing
+/// to apply it was the approval). Refuses, changing nothing, when:
+///
+/// - the plan file is damaged, edited, of an unknown format version or
+///   written by another seatctl version;
+/// - the desired-state file it was made from is still at its path but its
+///   bytes changed (a missing file is no reason to refuse: the plan holds
+///   every change, and CI often applies it in another checkout);
+/// - the clock is on another day, in the account's time zone, than the
+///   plan's (proration, expiries and contract renewals are computed per day)
+///   or before the plan's time;
+/// - the account's lineage or serial moved since (a stale plan).
+///
+/// The journal records the time of the apply (`--now` or the clock), not
+/// the plan's.
+struct SavedPlanApply {
+    let file: String
+    let bytes: [UInt8]
+    let session: Session
+    let allowLargeChange: Bool
+    let actor: String
+
+    func run() throws {
+        let saved: SavedPlan
+        do {
+            saved = try SavedPlan.read(bytes)
+        } catch let problem as SavedPlanProblem {
+            throw problem.message(file: file)
+        }
+        let set = saved.changeSet
+        try checkDesiredFile(saved)
+
+        let existing = try session.existingStore()
+        let snapshot = try existing?.snapshot(account: set.account) ?? .empty
+        try checkClock(saved, snapshot: snapshot)
+        try checkCurrent(set, found: snapshot.account)
+        if !allowLargeChange, let users = Applying.usersOverGuard(set, limit: saved.maxUnassignments), let limit = saved.maxUnassignments {
+            throw CLIError.message("[large_change] " + Applying.largeChangeMessage(users: users, limit: limit) + "; nothing was changed",
+                                   hint: "re-run with --allow-large-change if this is intended")
+        }
+
+        let catalog = try session.catalog(from: existing)
+        let kind = snapshot.account?.kind ?? set.accountChange?.kind ?? .enterprise
+        let report = PlanReport(changeSet: set, catalog: catalog, kind: kind)
+        let options = session.options
+        switch options.format {
+        case .json: Console.out(JSONPlanView().render(report))
+        case .markdown: Console.out(MarkdownPlanView().render(report))
+        case .text: Console.out(TextPlanView(style: options.style).render(report))
+        }
+        guard set.hasChanges || set.rewritesDeferrals else { return }
+
+        let writes: LedgerWrites
+        do {
+            writes = try Applying.run(set, store: existing, session: session, actor: actor)
+        } catch let LedgerError.stale(_, _, _, foundLineage, foundSerial) {
+            // Another writer got in between the check above and the transaction.
+            throw stale(set, foundLineage: foundLineage, foundSerial: foundSerial)
+        }
+        Applying.reportDone(set, writes, options: options)
+    }
+
+    /// The desired-state file, when still at its path, must be the one planned.
+    func checkDesiredFile(_ saved: SavedPlan) throws {
+        guard FileManager.default.fileExists(atPath: saved.desiredFile) else {
+            Console.err("note: \(sanitizedForDisplay(saved.desiredFile)), which this plan was made from, is not here; applying the saved change set as it was planned.\n")
+            return
+        }
+        let current = SavedPlan.sha256(try Session.read(saved.desiredFile))
+        guard current == saved.desiredSHA256 else {
+            throw CLIError.message(
+                "Saved plan is stale: the desired-state file \(saved.desiredFile) changed since this plan was created (SHA-256 \(saved.desiredSHA256.prefix(12))… expected, \(current.prefix(12))… found); nothing was changed",
+                hint: "run `seatctl plan \(saved.desiredFile) --out \(file)` again and review the new plan")
+        }
+    }
+
+    /// The apply's day must be the plan's day in the account's time zone.
+    func checkClock(_ saved: SavedPlan, snapshot: LedgerSnapshot) throws {
+        let set = saved.changeSet
+        let zoneName = snapshot.account?.timezone ?? set.accountChange?.timezone ?? "UTC"
+        let zone = TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC")!
+        let planned = Day(set.now, in: zone)
+        let today = Day(session.now, in: zone)
+        if session.now < set.now.addingTimeInterval(-1) {
+            throw CLIError.message("this plan was created at \(Clock.format(set.now)), after the apply's clock (\(Clock.format(session.now))); nothing was changed",
+                                   hint: "apply it with the clock it was planned with, or later the same day")
+        }
+        guard planned == today else {
+            throw CLIError.message(
+                "Saved plan is stale: it was created on \(planned) and today is \(today) in \(zoneName); charges, expiries and contract terms are computed per day. Run seatctl plan again; nothing was changed",
+                hint: "plan and apply on the same day")
+        }
+    }
+
+    /// The account must be exactly as it was planned against.
+    func checkCurrent(_ set: ChangeSet, found: LedgerAccount?) throws {
+        guard found?.lineage == set.lineage, (found?.serial ?? 0) == set.serial else {
+            throw stale(set, foundLineage: found?.lineage, foundSerial: found?.serial ?? 0)
+        }
+    }
+
+    /// Terraform's words for a plan the state moved away from.
+    func stale(_ set: ChangeSet, foundLineage: String?, foundSerial: Int) -> CLIError {
+        let hint = "the saved plan can no longer be applied because the ledger was changed by another operation after it was created"
+        let account = sanitizedForDisplay(set.account)
+        if set.lineage == nil {
+            return .message("Saved plan is stale: account \(account) was created by another operation since this plan was created. Run seatctl plan again.", hint: hint)
+        }
+        if foundLineage != set.lineage {
+            return .message("Saved plan is stale: the ledger for account \(account) is not the one this plan was created for (lineage \(set.lineage ?? "none") expected, \(foundLineage ?? "none") found). Run seatctl plan again.", hint: hint)
+        }
+        return .message("Saved plan is stale: the ledger for account \(account) changed since this plan was created (serial \(set.serial) expected, \(foundSerial) found). Run seatctl plan again.", hint: hint)
+    }
+}

@@ -8,8 +8,8 @@ public struct Seatctl: ParsableCommand {
         commandName: "seatctl",
         abstract: "Declare SaaS license seats in YAML; plan and apply them against the ledger within the business rules.",
         version: SeatCore.version,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self,
-                      HistoryCommand.self, CatalogCommand.self, LicenseCommand.self, UserCommand.self,
+        subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ReconcileCommand.self,
+                      StatusCommand.self, HistoryCommand.self, CatalogCommand.self, LicenseCommand.self, UserCommand.self,
                       ExportCommand.self, SchemaCommand.self, InvoiceCommand.self, UsageCommand.self]
     )
 

@@ -45,15 +45,15 @@ import SeatCore
 
     @Test func anyEditIsCaught() throws {
         let text = String(decoding: try Self.saved.serialized(), as: UTF8.self)
-        let edits = [("EFGH5678", "EFGH5679"), ("\"serial\" : 7", "\"serial\" : 8"), ("carmen@acme.com", "mallory@acme.com"),
-                     ("2027-03-01", "2026-12-01"), ("\"max_unassignments\" : 25", "\"max_unassignments\" : 2500")]
+        let edits = [("EFGH5678", "EFGH5679"), ("\"serial\":7", "\"serial\":8"), ("carmen@acme.com", "mallory@acme.com"),
+                     ("2027-03-01", "2026-12-01"), ("\"max_unassignments\":25", "\"max_unassignments\":2500")]
         for (from, to) in edits {
             #expect(text.contains(from), "\(from)")
             let edited = Array(text.replacingOccurrences(of: from, with: to).utf8)
             #expect(throws: SavedPlanProblem.tampered) { try SavedPlan.read(edited) }
         }
         #expect(throws: SavedPlanProblem.unknownVersion(2)) {
-            try SavedPlan.read(Array(text.replacingOccurrences(of: "\"format_version\" : 1", with: "\"format_version\" : 2").utf8))
+            try SavedPlan.read(Array(text.replacingOccurrences(of: "\"format_version\":1", with: "\"format_version\":2").utf8))
         }
     }
 

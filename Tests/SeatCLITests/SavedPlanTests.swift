@@ -55,6 +55,19 @@ import Testing
         #expect(again.stderr.contains("Saved plan is stale: the ledger for account acme changed since this plan was created (serial \(serial) expected, \(serial + 1) found). Run seatctl plan again."))
     }
 
+    @Test func aSavedPlanCreatesANewAccountOnce() throws {
+        let seatctl = try SeatctlRunner()
+        try seatctl.copyExample("acme/seats.yaml", to: "seats.yaml")
+        #expect(try seatctl.run(["plan", "seats.yaml", "--out", "new.seatplan", "--now", Self.now]).status == 0)
+        #expect(try seatctl.stateBytes().isEmpty, "planning creates no ledger")
+        let apply = try seatctl.run(["apply", "new.seatplan", "--now", Self.later])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        #expect(apply.stdout.contains("Ledger serial 1."))
+        let again = try seatctl.run(["apply", "new.seatplan", "--now", Self.later])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("Saved plan is stale: account acme was created by another operation since this plan was created."))
+    }
+
     @Test func aPlanMadeBeforeAnotherChangeIsStaleAndChangesNothing() throws {
         let seatctl = try acmeWithPendingChanges()
         #expect(try seatctl.run(["plan", "seats.yaml", "--out", "seats.seatplan", "--now", Self.now]).status == 0)
@@ -83,18 +96,18 @@ import Testing
         let seatctl = try acmeWithPendingChanges()
         #expect(try seatctl.run(["plan", "seats.yaml", "--out", "seats.seatplan", "--now", Self.now]).status == 0)
         let original = try seatctl.read("seats.seatplan")
-        #expect(original.contains("\"format\" : \"seatctl-saved-plan\""))
+        #expect(original.contains("\"format\":\"seatctl-saved-plan\""))
         let before = try seatctl.stateBytes()
 
         // Buying 20 instead of 2: the digest no longer matches.
-        let tampered = original.replacingOccurrences(of: "\"to\" : 6", with: "\"to\" : 24")
+        let tampered = original.replacingOccurrences(of: "\"to\":6", with: "\"to\":24")
         #expect(tampered != original)
         try seatctl.write("tampered.plan", tampered)
         let edited = try seatctl.run(["apply", "tampered.plan", "--now", Self.later])
         #expect(edited.status == 1)
         #expect(edited.stderr.contains("tampered.plan was modified after seatctl wrote it"), "\(edited.stderr)")
 
-        try seatctl.write("future.plan", original.replacingOccurrences(of: "\"format_version\" : 1", with: "\"format_version\" : 9"))
+        try seatctl.write("future.plan", original.replacingOccurrences(of: "\"format_version\":1", with: "\"format_version\":9"))
         let future = try seatctl.run(["apply", "future.plan", "--now", Self.later])
         #expect(future.status == 1)
         #expect(future.stderr.contains("format version 9, but this seatctl reads only version 1"), "\(future.stderr)")

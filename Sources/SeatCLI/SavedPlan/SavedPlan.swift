@@ -48,6 +48,11 @@ struct SavedPlan: Equatable {
 
     // MARK: Writing
 
+    private struct Header: Decodable {
+        var format: String?
+        var formatVersion: Int?
+    }
+
     private struct Envelope: Codable {
         var format: String
         var formatVersion: Int
@@ -55,22 +60,24 @@ struct SavedPlan: Equatable {
         var plan: SavedPlanBody
     }
 
-    private static func encoder(pretty: Bool) -> JSONEncoder {
+    /// Compact, keys sorted: the file is for seatctl to read (people read
+    /// the plan it prints), and a 100,000-user plan stays small.
+    private static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
     private static func digest(_ body: SavedPlanBody) throws -> String {
-        "sha256:" + sha256(try encoder(pretty: false).encode(body))
+        "sha256:" + sha256(try encoder().encode(body))
     }
 
     /// The file's bytes: the same saved plan always gives the same bytes.
     func serialized() throws -> Data {
         let body = SavedPlanBody(self)
         let envelope = Envelope(format: Self.format, formatVersion: Self.formatVersion, integrity: try Self.digest(body), plan: body)
-        var data = try Self.encoder(pretty: true).encode(envelope)
+        var data = try Self.encoder().encode(envelope)
         data.append(UInt8(ascii: "\n"))
         return data
     }
@@ -89,18 +96,21 @@ struct SavedPlan: Equatable {
     /// Reads and checks a saved plan: its format and version, its integrity
     /// digest and the seatctl version that wrote it.
     static func read(_ bytes: [UInt8]) throws -> SavedPlan {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            throw SavedPlanProblem.damaged("it is not a JSON document")
-        }
-        guard object["format"] as? String == format else { throw SavedPlanProblem.damaged("its \"format\" is not \"\(format)\"") }
-        guard let version = object["format_version"] as? Int else { throw SavedPlanProblem.damaged("it has no format_version") }
-        guard version == formatVersion else { throw SavedPlanProblem.unknownVersion(version) }
-
+        let data = Data(bytes)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
+        // The format and its version first, so a newer format is named as
+        // such rather than as damage.
+        guard let header = try? decoder.decode(Header.self, from: data) else {
+            throw SavedPlanProblem.damaged("it is not a JSON document")
+        }
+        guard header.format == format else { throw SavedPlanProblem.damaged("its \"format\" is not \"\(format)\"") }
+        guard let version = header.formatVersion else { throw SavedPlanProblem.damaged("it has no format_version") }
+        guard version == formatVersion else { throw SavedPlanProblem.unknownVersion(version) }
+
         let envelope: Envelope
         do {
-            envelope = try decoder.decode(Envelope.self, from: Data(bytes))
+            envelope = try decoder.decode(Envelope.self, from: data)
         } catch {
             throw SavedPlanProblem.damaged(describe(error))
         }

@@ -30,8 +30,6 @@ struct LoopDuration: ExpressibleByArgument, Equatable, CustomStringConvertible {
         seconds = total
     }
 
-    static var defaultValueDescription: String { "15m" }
-
     /// `1h30m`, `15m`, `45s`.
     var description: String {
         var rest = seconds

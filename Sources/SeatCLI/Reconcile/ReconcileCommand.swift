@@ -26,10 +26,10 @@ struct ReconcileCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The desired-state YAML file.") var file: String
-    @Option(name: .long, help: "Run a round every DURATION (e.g. 15m, 1h, 30s).") var every: LoopDuration?
+    @Option(name: .long, help: ArgumentHelp("Run a round every DURATION (e.g. 15m, 1h, 30s).", valueName: "duration")) var every: LoopDuration?
     @Flag(name: .long, help: "Run one round and exit: 0 converged, 1 error, 3 left for a person.") var once = false
-    @Option(name: .long, help: "First wait after a failed round; doubles with each failure.") var backoffBase = LoopDuration(seconds: 30)
-    @Option(name: .long, help: "Longest wait after failed rounds.") var backoffMax = LoopDuration(seconds: 3600)
+    @Option(name: .long, help: ArgumentHelp("First wait after a failed round; doubles with each failure.", valueName: "duration")) var backoffBase = LoopDuration(seconds: 30)
+    @Option(name: .long, help: ArgumentHelp("Longest wait after failed rounds.", valueName: "duration")) var backoffMax = LoopDuration(seconds: 3600)
     @Option(name: .long, help: "Who the journal names (else SEATCTL_ACTOR, else the OS user).") var actor: String?
 
     func validate() throws {

@@ -61,7 +61,8 @@ import Testing
         #expect(badEvery.status == 1)
     }
 
-    @Test func sigtermDuringEveryStopsCleanly() throws {
+    @Test(arguments: [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")])
+    func aSignalDuringEveryStopsCleanly(_ signal: Int32, _ name: String) throws {
         let seatctl = try SeatctlRunner.appliedAcme()
         let process = Process()
         process.executableURL = SeatctlRunner.binary
@@ -82,12 +83,12 @@ import Testing
             output += String(decoding: chunk, as: UTF8.self)
         }
         #expect(output.contains("round=1 result=converged"), "\(output)")
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, signal)
         output += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
-        #expect(output.hasSuffix("event=stop signal=SIGTERM rounds=1\n"), "\(output)")
+        #expect(output.hasSuffix("event=stop signal=\(name) rounds=1\n"), "\(output)")
         // The ledger is intact and free: another apply can write at once.
         #expect(try seatctl.run(["apply", "seats.yaml", "--auto-approve", "--now", Self.now]).status == 0)
     }

@@ -8,6 +8,8 @@ struct TextPlanView: PlanView {
 
     /// How many warnings of one code the text plan lists before counting the rest.
     static let warningsPerCode = 20
+    /// How many drift entries the text plan lists before counting the rest.
+    static let driftShown = 50
 
     func render(_ report: PlanReport) -> String {
         let set = report.changeSet
@@ -64,10 +66,15 @@ struct TextPlanView: PlanView {
 
     /// Drift, apart from the changes: what portal operations and time
     /// events changed since the latest apply, with who and when.
+    /// Lists at most ``driftShown`` entries and counts the rest.
     func driftSection(_ drift: [DriftItem]) -> String {
         var out = style.bold("Drift:") + " changed outside seatctl apply since the latest apply:\n"
-        for item in drift {
+        for item in drift.prefix(Self.driftShown) {
             out += "  " + style.yellow("~") + " " + item.sentence + "\n"
+        }
+        if drift.count > Self.driftShown {
+            let rest = drift.count - Self.driftShown
+            out += "  " + style.yellow("~") + " … and \(rest) more drift entr\(rest == 1 ? "y" : "ies") (all of them are in --format json)\n"
         }
         return out
     }

@@ -48,6 +48,24 @@ import Testing
         #expect(after.status == 0 && after.stdout.contains("No drift."), "\(after.stdout)")
     }
 
+    @Test func driftAfterAPortalBuyThroughTheBinaryNamesTheActorAndTime() throws {
+        let seatctl = try SeatctlRunner.appliedAcme()
+        let buy = try seatctl.run(["license", "buy", "--account", "acme", "--plan", "full-suite-monthly", "--count", "2",
+                                   "--actor", "alice@acme.com", "--now", "2026-11-20T10:04:00Z"])
+        #expect(buy.status == 0, "\(buy.stderr)")
+        let user = try seatctl.run(["user", "add", "zed@acme.com", "--account", "acme", "--name", "Zed",
+                                    "--actor", "bob@acme.com", "--now", "2026-11-21T08:30:00Z"])
+        #expect(user.status == 0, "\(user.stderr)")
+        let before = try seatctl.stateBytes()
+        let drift = try seatctl.run(["drift", "seats.yaml", "--now", Self.now])
+        #expect(drift.status == 2, "\(drift.stderr)")
+        #expect(drift.stdout.contains("~ 2 licenses of full-suite-monthly bought by portal:alice@acme.com on 2026-11-20\n"), "\(drift.stdout)")
+        #expect(drift.stdout.contains("~ user zed@acme.com added by portal:bob@acme.com on 2026-11-21\n"), "\(drift.stdout)")
+        let json = try seatctl.run(["drift", "seats.yaml", "--now", Self.now, "--format", "json"])
+        #expect(json.stdout.contains("\"at\": \"2026-11-20T10:04:00Z\""))
+        #expect(try seatctl.stateBytes() == before, "drift never writes")
+    }
+
     @Test func aContractRenewalIsTimeDrift() throws {
         let seatctl = try SeatctlRunner.appliedAcme()
         let drift = try seatctl.run(["drift", "seats.yaml", "--now", "2027-11-25T09:00:00Z"])

@@ -29,6 +29,20 @@ import Testing
         #expect(history.stdout.contains("\"actor\": \"test\""))
     }
 
+    @Test func onceConvergesAfterPortalCommands() throws {
+        let seatctl = try SeatctlRunner.appliedAcme()
+        for arguments in [["license", "buy", "--account", "acme", "--plan", "time-monthly", "--count", "3"],
+                          ["user", "unassign", "pedro@acme.com", "--account", "acme", "--plan", "time-monthly"]] {
+            let result = try seatctl.run(arguments + ["--actor", "alice@acme.com", "--now", "2026-11-20T10:00:00Z"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let round = try seatctl.run(["reconcile", "seats.yaml", "--once", "--now", Self.now])
+        #expect(round.status == 0, "\(round.stderr)")
+        #expect(round.stdout.contains("result=applied account=acme changes=2 drift=2"), "\(round.stdout)")
+        #expect(try seatctl.run(["drift", "seats.yaml", "--now", Self.now]).status == 0)
+        #expect(try seatctl.run(["plan", "seats.yaml", "--detailed-exitcode", "--now", Self.now]).status == 0)
+    }
+
     @Test func aLargeChangeIsLeftForAPerson() throws {
         let seatctl = try SeatctlRunner.appliedAcme()
         let strict = try seatctl.read("seats.yaml").replacingOccurrences(of: "maxUnassignments: 25", with: "maxUnassignments: 1")

@@ -81,6 +81,23 @@ import Testing
         #expect(try seatctl.stateBytes() == before)
     }
 
+    @Test func aPortalOperationAfterPlanOutMakesTheSavedPlanStale() throws {
+        let seatctl = try acmeWithPendingChanges()
+        #expect(try seatctl.run(["plan", "seats.yaml", "--out", "seats.seatplan", "--now", Self.now]).status == 0)
+        let buy = try seatctl.run(["license", "buy", "--account", "acme", "--plan", "issues-monthly", "--count", "1",
+                                   "--actor", "alice@acme.com", "--now", "2026-11-22T10:00:00Z"])
+        #expect(buy.status == 0, "\(buy.stderr)")
+        let before = try seatctl.stateBytes()
+        let apply = try seatctl.run(["apply", "seats.seatplan", "--now", Self.later])
+        #expect(apply.status == 1)
+        #expect(apply.stderr.contains("error: Saved plan is stale: the ledger for account acme changed since this plan was created (serial 1 expected, 2 found). Run seatctl plan again."), "\(apply.stderr)")
+        #expect(try seatctl.stateBytes() == before, "the ledger is unchanged")
+        // Planning again shows the portal's purchase as drift, and that plan applies.
+        let plan = try seatctl.run(["plan", "seats.yaml", "--out", "seats.seatplan", "--now", Self.later])
+        #expect(plan.stdout.contains("1 license of issues-monthly bought by portal:alice@acme.com on 2026-11-22"), "\(plan.stdout)")
+        #expect(try seatctl.run(["apply", "seats.seatplan", "--now", Self.later]).status == 0)
+    }
+
     @Test func anEditedDesiredFileRefusesThePlan() throws {
         let seatctl = try acmeWithPendingChanges()
         #expect(try seatctl.run(["plan", "seats.yaml", "--out", "seats.seatplan", "--now", Self.now]).status == 0)

@@ -27,7 +27,7 @@ import SeatCore
         diagnostics: [Diagnostic.warning(.unmanagedUser, "x@acme.com is not in the file", at: SourceLocation(file: "seats.yaml", line: 3, column: 1))],
         rewritesDeferrals: true)
 
-    static let saved = SavedPlan(desiredFile: "dir/seats.yaml", desiredSHA256: SavedPlan.sha256(Array("abc".utf8)), maxUnassignments: 25,
+    static let saved = SavedPlan(desiredFile: "dir/seats.yaml", desiredSHA256: SavedPlan.sha256(Array("abc".utf8)), guards: Guards(maxUnassignments: Located(25), maxChargeNow: Located("2500.00")),
                                  changeSet: everyChange)
 
     @Test func everyKindOfChangeSurvivesTheRoundTrip() throws {

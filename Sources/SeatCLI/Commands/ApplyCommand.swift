@@ -47,14 +47,16 @@ struct ApplyCommand: ParsableCommand {
         Applying.reportDone(changeSet, writes, options: options)
     }
 
-    /// `large_change`: refuse an apply that unassigns or terminates more
-    /// users than `guards.maxUnassignments` unless `--allow-large-change`.
+    /// `large_change`: refuse an apply that exceeds the file's guards
+    /// unless `--allow-large-change`.
     func checkGuards(_ planning: Planning, _ session: Session) throws {
-        guard !allowLargeChange, let limit = planning.desired.guards.maxUnassignments,
-              let users = Applying.usersOverGuard(planning.changeSet, limit: limit.value) else { return }
-        let diagnostic = Diagnostic.error(.largeChange, Applying.largeChangeMessage(users: users, limit: limit.value),
-                                          at: limit.location, hint: "re-run with --allow-large-change if this is intended")
-        session.printDiagnostics([diagnostic], sources: [planning.desired.file: planning.source])
+        guard !allowLargeChange else { return }
+        let violations = Applying.guardViolations(planning.changeSet, guards: planning.desired.guards)
+        guard !violations.isEmpty else { return }
+        let diagnostics = violations.map {
+            Diagnostic.error(.largeChange, $0.message, at: $0.location, hint: "re-run with --allow-large-change if this is intended")
+        }
+        session.printDiagnostics(diagnostics, sources: [planning.desired.file: planning.source])
         throw CLIError.reported
     }
 }

@@ -2,26 +2,45 @@ import Foundation
 import SeatCore
 import SeatStore
 
+/// A guard of the desired-state file that a change set exceeds
+/// (`large_change`): applied only with `--allow-large-change`.
+enum GuardViolation: Hashable {
+    case unassignments(users: Int, limit: Located<Int>)
+
+    var message: String {
+        switch self {
+        case let .unassignments(users, limit):
+            return "this apply would unassign or terminate \(users) users, more than guards.maxUnassignments (\(limit.value))"
+        }
+    }
+
+    /// Where the guard is written, when known.
+    var location: SourceLocation? {
+        switch self {
+        case let .unassignments(_, limit): return limit.location
+        }
+    }
+}
+
 /// The steps every way of applying shares (`apply FILE`, `apply PLANFILE`,
 /// `reconcile`): the guards, running the change set through the engine
 /// inside one ledger transaction, and the closing line.
 enum Applying {
-    /// `large_change`: the users a change set unassigns or terminates, when
-    /// there are more than `limit`; nil when within the guard.
-    static func usersOverGuard(_ changeSet: ChangeSet, limit: Int?) -> Int? {
-        guard let limit else { return nil }
-        var users: Set<String> = []
-        for change in changeSet.changes {
-            switch change {
-            case .unassign(let email, _, _), .terminateUser(let email): users.insert(email)
-            default: break
+    /// `large_change`: the file's guards that `changeSet` exceeds. The one
+    /// check behind `apply FILE`, `apply PLANFILE` and `reconcile`.
+    static func guardViolations(_ changeSet: ChangeSet, guards: Guards) -> [GuardViolation] {
+        var violations: [GuardViolation] = []
+        if let limit = guards.maxUnassignments {
+            var users: Set<String> = []
+            for change in changeSet.changes {
+                switch change {
+                case .unassign(let email, _, _), .terminateUser(let email): users.insert(email)
+                default: break
+                }
             }
+            if users.count > limit.value { violations.append(.unassignments(users: users.count, limit: limit)) }
         }
-        return users.count > limit ? users.count : nil
-    }
-
-    static func largeChangeMessage(users: Int, limit: Int) -> String {
-        "this apply would unassign or terminate \(users) users, more than guards.maxUnassignments (\(limit))"
+        return violations
     }
 
     /// Applies exactly `changeSet` in one transaction: the engine re-checks

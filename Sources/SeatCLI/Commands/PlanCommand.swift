@@ -33,7 +33,7 @@ struct PlanCommand: ParsableCommand {
                                    hint: "choose another name, e.g. --out plan.\(SavedPlan.fileExtension)")
         }
         let saved = SavedPlan(desiredFile: file, desiredSHA256: SavedPlan.sha256(planning.source),
-                              maxUnassignments: planning.desired.guards.maxUnassignments?.value, changeSet: planning.changeSet)
+                              guards: planning.desired.guards, changeSet: planning.changeSet)
         do {
             try saved.serialized().write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch let error as CLIError {

@@ -104,9 +104,10 @@ struct ReconcileRound {
                 round.message = "the desired state cannot be reached as written (\(set.errors.count) error\(set.errors.count == 1 ? "" : "s"))"
                 return round
             }
-            if let limit = planning.desired.guards.maxUnassignments?.value, let users = Applying.usersOverGuard(set, limit: limit) {
+            let violations = Applying.guardViolations(set, guards: planning.desired.guards)
+            if !violations.isEmpty {
                 round.result = .leftForPerson
-                round.message = Applying.largeChangeMessage(users: users, limit: limit) + "; left for a person to apply with --allow-large-change"
+                round.message = violations.map(\.message).joined(separator: "; ") + "; left for a person to apply with --allow-large-change"
                 return round
             }
             guard set.hasChanges || set.rewritesDeferrals else {

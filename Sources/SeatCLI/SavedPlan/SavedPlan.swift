@@ -26,15 +26,17 @@ struct SavedPlan: Equatable {
     var seatctlVersion: String
     var desiredFile: String
     var desiredSHA256: String
-    var maxUnassignments: Int?
+    /// The file's guards (values only), checked again at apply.
+    var guards: Guards
     var changeSet: ChangeSet
 
-    init(seatctlVersion: String = SeatCore.version, desiredFile: String, desiredSHA256: String, maxUnassignments: Int?,
+    init(seatctlVersion: String = SeatCore.version, desiredFile: String, desiredSHA256: String, guards: Guards,
          changeSet: ChangeSet) {
         self.seatctlVersion = seatctlVersion
         self.desiredFile = desiredFile
         self.desiredSHA256 = desiredSHA256
-        self.maxUnassignments = maxUnassignments
+        self.guards = Guards(maxUnassignments: guards.maxUnassignments.map { Located($0.value) },
+                             maxChargeNow: guards.maxChargeNow.map { Located($0.value) })
         self.changeSet = changeSet
     }
 

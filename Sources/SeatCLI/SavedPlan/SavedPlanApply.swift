@@ -39,8 +39,8 @@ struct SavedPlanApply {
         let snapshot = try existing?.snapshot(account: set.account) ?? .empty
         try checkClock(saved, snapshot: snapshot)
         try checkCurrent(set, found: snapshot.account)
-        if !allowLargeChange, let users = Applying.usersOverGuard(set, limit: saved.maxUnassignments), let limit = saved.maxUnassignments {
-            throw CLIError.message("[large_change] " + Applying.largeChangeMessage(users: users, limit: limit) + "; nothing was changed",
+        if !allowLargeChange, let violation = Applying.guardViolations(set, guards: saved.guards).first {
+            throw CLIError.message("[large_change] " + violation.message + "; nothing was changed",
                                    hint: "re-run with --allow-large-change if this is intended")
         }
 

@@ -15,8 +15,10 @@ struct SavedPlanBody: Codable, Equatable {
         var serial: Int
     }
 
-    struct Guards: Codable, Equatable {
+    /// The file's guards, values only.
+    struct Limits: Codable, Equatable {
         var maxUnassignments: Int?
+        var maxChargeNow: String?
     }
 
     struct Account: Codable, Equatable {
@@ -64,7 +66,7 @@ struct SavedPlanBody: Codable, Equatable {
     var desired: Desired
     var account: String
     var ledger: Ledger
-    var guards: Guards
+    var guards: Limits
     var accountChange: Account?
     var changes: [Step]
     var deferred: [Held]
@@ -79,7 +81,7 @@ extension SavedPlanBody {
             seatctlVersion: plan.seatctlVersion, createdAt: Clock.format(set.now),
             desired: Desired(file: plan.desiredFile, sha256: plan.desiredSHA256),
             account: set.account, ledger: Ledger(lineage: set.lineage, serial: set.serial),
-            guards: Guards(maxUnassignments: plan.maxUnassignments),
+            guards: Limits(maxUnassignments: plan.guards.maxUnassignments?.value, maxChargeNow: plan.guards.maxChargeNow?.value),
             accountChange: set.accountChange.map {
                 Account(id: $0.id, kind: $0.kind.rawValue, isNew: $0.isNew, name: $0.name, timezone: $0.timezone, closes: $0.closes,
                         previousName: $0.previousName, previousTimezone: $0.previousTimezone)
@@ -130,7 +132,9 @@ extension SavedPlanBody {
         let set = ChangeSet(account: account, lineage: ledger.lineage, serial: ledger.serial, now: now, accountChange: accountChange,
                             changes: changes, deferred: deferred, diagnostics: warnings, rewritesDeferrals: rewritesDeferrals)
         return SavedPlan(seatctlVersion: seatctlVersion, desiredFile: desired.file, desiredSHA256: desired.sha256,
-                         maxUnassignments: guards.maxUnassignments, changeSet: set)
+                         guards: Guards(maxUnassignments: guards.maxUnassignments.map { Located($0) },
+                                         maxChargeNow: guards.maxChargeNow.map { Located($0) }),
+                         changeSet: set)
     }
 }
 

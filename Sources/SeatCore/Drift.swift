@@ -75,8 +75,19 @@ public struct DriftItem: Hashable, Sendable {
 /// The journal of an account as drift needs it: its latest apply and every
 /// entry written after it.
 public struct DriftHistory: Hashable, Sendable {
+    /// The actions an apply journals: every change, and what it does to the
+    /// account itself. Other entries with a plain actor (invoices, usage)
+    /// are not applies.
+    public static let applyActions: Set<String> = Set(ChangeAction.allCases.map(\.rawValue))
+        .union(["create_account", "update_account", "close_account", "defer"])
+
+    /// True for an entry an apply wrote.
+    public static func isApply(_ entry: JournalEntry) -> Bool {
+        !PortalActor.isPortal(entry.actor) && applyActions.contains(entry.action)
+    }
+
     /// The newest entry written by an apply (an actor without the `portal:`
-    /// prefix); nil when no apply ever wrote to the account.
+    /// prefix, an apply's action); nil when no apply ever wrote to the account.
     public var latestApply: JournalEntry?
     /// Entries after ``latestApply``, oldest first.
     public var since: [JournalEntry]
@@ -88,7 +99,7 @@ public struct DriftHistory: Hashable, Sendable {
 
     /// Splits a whole journal (oldest first) at its latest apply.
     public init(journal: [JournalEntry]) {
-        let index = journal.lastIndex { !PortalActor.isPortal($0.actor) }
+        let index = journal.lastIndex(where: Self.isApply)
         latestApply = index.map { journal[$0] }
         since = Array(journal[(index.map { $0 + 1 } ?? 0)...])
     }

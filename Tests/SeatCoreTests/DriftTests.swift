@@ -35,6 +35,18 @@ import Testing
         #expect(drift.first?.at == Fixtures.now.addingTimeInterval(-2 * 86_400))
     }
 
+    @Test func entriesThatAreNotAppliesDoNotHideDrift() {
+        let journal = [
+            entry("buy", "suite-monthly", from: "0", to: "3", actor: "ci", daysAgo: 10, serial: 1),
+            entry("buy", "suite-monthly", from: "3", to: "5", actor: "portal:alice@acme.com", daysAgo: 2, serial: 2),
+            entry("issue_invoice", "INV-1", from: nil, to: "45.00 USD", actor: "billing", daysAgo: 1, serial: 2),
+        ]
+        let history = DriftHistory(journal: journal)
+        #expect(history.latestApply?.serial == 1)
+        let drift = detector.detect(snapshot: LedgerSnapshot(account: Fixtures.account), history: history, now: Fixtures.now)
+        #expect(drift.map(\.sentence) == ["2 licenses of suite-monthly bought by portal:alice@acme.com on 2026-11-20"])
+    }
+
     @Test func nothingAfterTheLatestApplyIsNoDrift() {
         let journal = [entry("buy", "suite-monthly", from: "3", to: "4", actor: "portal:bob@acme.com", daysAgo: 9, serial: 2),
                        entry("buy", "suite-monthly", from: "4", to: "3", actor: "ci", daysAgo: 1, serial: 3)]

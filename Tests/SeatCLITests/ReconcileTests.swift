@@ -102,7 +102,8 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
-        #expect(output.hasSuffix("event=stop signal=\(name) rounds=1\n"), "\(output)")
+        #expect(output.hasPrefix("time=2026-11-22T09:00:00Z event=start file=seats.yaml every=1h\n"), "\(output)")
+        #expect(output.hasSuffix("time=2026-11-22T09:00:00Z event=stop signal=\(name) rounds=1\n"), "\(output)")
         // The ledger is intact and free: another apply can write at once.
         #expect(try seatctl.run(["apply", "seats.yaml", "--auto-approve", "--now", Self.now]).status == 0)
     }

@@ -54,7 +54,9 @@ struct ReconcileCommand: ParsableCommand {
         let backoff = Backoff(interval: every.seconds, base: backoffBase.seconds, cap: max(backoffMax.seconds, backoffBase.seconds))
         var failures = 0
         var number = 0
-        Console.out(Logfmt.line(at: Date(), [("event", "start"), ("file", file), ("every", every.description)]) + "\n")
+        // `--now`, when given, stamps every line; a bad `--now` fails the first round.
+        let clock = { (try? options.clock()) ?? Date() }
+        Console.out(Logfmt.line(at: clock(), [("event", "start"), ("file", file), ("every", every.description)]) + "\n")
         while !stop.isStopped {
             number += 1
             let round = ReconcileRound.run(file: file, options: options, actor: actor)
@@ -63,7 +65,7 @@ struct ReconcileCommand: ParsableCommand {
             Console.out(round.logLine(number: number, next: wait) + "\n")
             if stop.wait(seconds: wait) { break }
         }
-        Console.out(Logfmt.line(at: Date(), [("event", "stop"), ("signal", stop.signalName ?? "none"), ("rounds", String(number))]) + "\n")
+        Console.out(Logfmt.line(at: clock(), [("event", "stop"), ("signal", stop.signalName ?? "none"), ("rounds", String(number))]) + "\n")
     }
 }
 

@@ -4,8 +4,9 @@ import SeatStore
 
 /// Writes what a portal operation writes, through the store API: a change
 /// set run by `ApplyEngine` with a `portal:` actor inside
-/// `LedgerStore.apply`, bumping the serial once. Stands in for the portal
-/// commands in end-to-end tests of drift.
+/// `LedgerStore.apply`, bumping the serial once. Lets drift and reconcile
+/// tests inject any change set as portal drift at a chosen time (the
+/// `seatctl license …` and `seatctl user …` commands are tested too).
 enum PortalWrites {
     static func apply(_ changes: (LedgerSnapshot) -> [Change], in runner: SeatctlRunner, account: String = "acme",
                       actor: String, at: String) throws {

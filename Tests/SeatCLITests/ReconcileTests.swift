@@ -62,6 +62,19 @@ import Testing
         #expect(try seatctl.stateBytes() == before)
     }
 
+    @Test func aChargeAboveMaxChargeNowIsLeftForAPerson() throws {
+        let seatctl = try SeatctlRunner.appliedAcme()
+        try seatctl.write("seats.yaml", try seatctl.read("seats.yaml")
+            .replacingOccurrences(of: "maxChargeNow: \"3000.00\"", with: "maxChargeNow: \"1.00\"")
+            .replacingOccurrences(of: "  time-monthly:\n    licenses: 4\n", with: "  time-monthly:\n    licenses: 6\n"))
+        let before = try seatctl.stateBytes()
+        let round = try seatctl.run(["reconcile", "seats.yaml", "--once", "--now", Self.now])
+        #expect(round.status == 3, "\(round.stdout)\(round.stderr)")
+        #expect(round.stdout.contains("result=left_for_person"))
+        #expect(round.stdout.contains("more than guards.maxChargeNow (1.00 USD)"), "\(round.stdout)")
+        #expect(try seatctl.stateBytes() == before)
+    }
+
     @Test func anErrorRoundExits1() throws {
         let seatctl = try SeatctlRunner()
         try seatctl.write("bad.yaml", "account: acme\n")

@@ -28,6 +28,8 @@ import SeatCore
         rewritesDeferrals: true)
 
     static let saved = SavedPlan(desiredFile: "dir/seats.yaml", desiredSHA256: SavedPlan.sha256(Array("abc".utf8)), guards: Guards(maxUnassignments: Located(25), maxChargeNow: Located("2500.00")),
+                                 charges: PlannedCharges(chargeNow: Money(minorUnits: 8_710, currency: "USD"),
+                                                         credit: Money(minorUnits: 1_233, currency: "USD")),
                                  changeSet: everyChange)
 
     @Test func everyKindOfChangeSurvivesTheRoundTrip() throws {
@@ -46,7 +48,7 @@ import SeatCore
     @Test func anyEditIsCaught() throws {
         let text = String(decoding: try Self.saved.serialized(), as: UTF8.self)
         let edits = [("EFGH5678", "EFGH5679"), ("\"serial\":7", "\"serial\":8"), ("carmen@acme.com", "mallory@acme.com"),
-                     ("2027-03-01", "2026-12-01"), ("\"max_unassignments\":25", "\"max_unassignments\":2500")]
+                     ("2027-03-01", "2026-12-01"), ("\"charge_now\":\"87.10\"", "\"charge_now\":\"0.10\""), ("\"max_unassignments\":25", "\"max_unassignments\":2500")]
         for (from, to) in edits {
             #expect(text.contains(from), "\(from)")
             let edited = Array(text.replacingOccurrences(of: from, with: to).utf8)

@@ -159,6 +159,34 @@ import Testing
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
 
+    @Test func changedPricesMakeTheSavedPlanStale() throws {
+        let seatctl = try acmeWithPendingChanges()
+        let plan = try seatctl.run(["plan", "seats.yaml", "--out", "seats.seatplan", "--now", Self.now])
+        #expect(plan.status == 0 && plan.stdout.contains("; charge now "), "\(plan.stdout)")
+        let catalog = try String(contentsOf: SeatctlRunner.example("catalog.yaml"), encoding: .utf8)
+        let dearer = catalog.replacingOccurrences(of: "    name: Project Time Tracking (monthly)\n    products: [time]\n    billing: monthly\n    commitment: flexible\n    price: \"8.00\"",
+                                                  with: "    name: Project Time Tracking (monthly)\n    products: [time]\n    billing: monthly\n    commitment: flexible\n    price: \"9.00\"")
+        #expect(dearer != catalog)
+        try seatctl.write("catalog.yaml", dearer)
+        #expect(try seatctl.run(["catalog", "import", "catalog.yaml", "--now", Self.now]).status == 0)
+        let before = try seatctl.stateBytes()
+        let apply = try seatctl.run(["apply", "seats.seatplan", "--now", Self.later])
+        #expect(apply.status == 1)
+        #expect(apply.stderr.contains("Saved plan is stale: its charges changed since this plan was created"), "\(apply.stderr)")
+        #expect(try seatctl.stateBytes() == before)
+    }
+
+    @Test func maxChargeNowTravelsWithTheSavedPlan() throws {
+        let seatctl = try acmeWithPendingChanges()
+        try seatctl.write("seats.yaml", try seatctl.read("seats.yaml").replacingOccurrences(of: "maxChargeNow: \"3000.00\"", with: "maxChargeNow: \"0.01\""))
+        #expect(try seatctl.run(["plan", "seats.yaml", "--out", "seats.seatplan", "--now", Self.now]).status == 0)
+        let refused = try seatctl.run(["apply", "seats.seatplan", "--now", Self.later])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("[large_change] this apply would charge "), "\(refused.stderr)")
+        #expect(refused.stderr.contains("more than guards.maxChargeNow (0.01 USD)"))
+        #expect(try seatctl.run(["apply", "seats.seatplan", "--allow-large-change", "--now", Self.later]).status == 0)
+    }
+
     @Test func outNeverOverwritesAFileThatIsNotASavedPlan() throws {
         let seatctl = try acmeWithPendingChanges()
         try seatctl.write("notes.txt", "keep me\n")

@@ -19,10 +19,10 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session(options)
+        let actor = try Session.actor(self.actor)
         let bytes = try Session.read(file)
         if SavedPlan.isSavedPlan(bytes) {
-            try SavedPlanApply(file: file, bytes: bytes, session: session, allowLargeChange: allowLargeChange,
-                               actor: Session.actor(actor)).run()
+            try SavedPlanApply(file: file, bytes: bytes, session: session, allowLargeChange: allowLargeChange, actor: actor).run()
             return
         }
         // The ledger file is created only when there is something to write:
@@ -43,19 +43,17 @@ struct ApplyCommand: ParsableCommand {
             guard Console.readLine() == "yes" else { throw CLIError.declined }
         }
 
-        let writes = try Applying.run(changeSet, store: existing, session: session, actor: Session.actor(actor))
+        let writes = try Applying.run(changeSet, catalog: planning.catalog, store: existing, session: session, actor: actor)
         Applying.reportDone(changeSet, writes, options: options)
     }
 
     /// `large_change`: refuse an apply that exceeds the file's guards
-    /// unless `--allow-large-change`.
+    /// (`maxUnassignments`, `maxChargeNow`) unless `--allow-large-change`.
     func checkGuards(_ planning: Planning, _ session: Session) throws {
         guard !allowLargeChange else { return }
         let violations = Applying.guardViolations(planning.changeSet, guards: planning.desired.guards)
         guard !violations.isEmpty else { return }
-        let diagnostics = violations.map {
-            Diagnostic.error(.largeChange, $0.message, at: $0.location, hint: "re-run with --allow-large-change if this is intended")
-        }
+        let diagnostics = violations.map { Diagnostic.error($0.code, $0.message, at: $0.location, hint: $0.hint) }
         session.printDiagnostics(diagnostics, sources: [planning.desired.file: planning.source])
         throw CLIError.reported
     }

@@ -6,18 +6,36 @@ import SeatStore
 /// (`large_change`): applied only with `--allow-large-change`.
 enum GuardViolation: Hashable {
     case unassignments(users: Int, limit: Located<Int>)
+    case chargeNow(Money, maximum: Money, limit: Located<String>)
+    /// `guards.maxChargeNow` is not an amount in the catalog's currency.
+    case unreadableChargeLimit(reason: String, currency: String, limit: Located<String>)
+
+    var code: RuleCode {
+        if case .unreadableChargeLimit = self { return .invalidValue }
+        return .largeChange
+    }
 
     var message: String {
         switch self {
         case let .unassignments(users, limit):
             return "this apply would unassign or terminate \(users) users, more than guards.maxUnassignments (\(limit.value))"
+        case let .chargeNow(charge, maximum, _):
+            return "this apply would charge \(charge.formatted) now, more than guards.maxChargeNow (\(maximum.formatted))"
+        case let .unreadableChargeLimit(reason, _, _):
+            return "guards.maxChargeNow: \(reason)"
         }
+    }
+
+    var hint: String {
+        if case let .unreadableChargeLimit(_, currency, _) = self { return "write it in the catalog's currency, \(currency)" }
+        return "re-run with --allow-large-change if this is intended"
     }
 
     /// Where the guard is written, when known.
     var location: SourceLocation? {
         switch self {
         case let .unassignments(_, limit): return limit.location
+        case let .chargeNow(_, _, limit), let .unreadableChargeLimit(_, _, limit): return limit.location
         }
     }
 }
@@ -40,6 +58,14 @@ enum Applying {
             }
             if users.count > limit.value { violations.append(.unassignments(users: users.count, limit: limit)) }
         }
+        if let limit = guards.maxChargeNow, let charge = changeSet.billing?.chargeNow {
+            do {
+                let maximum = try Money(parsing: limit.value, currency: charge.currency)
+                if charge > maximum { violations.append(.chargeNow(charge, maximum: maximum, limit: limit)) }
+            } catch {
+                violations.append(.unreadableChargeLimit(reason: error.description, currency: charge.currency, limit: limit))
+            }
+        }
         return violations
     }
 
@@ -47,9 +73,10 @@ enum Applying {
     /// every step against the ledger as it is now, and the store refuses
     /// the whole change set when the account's lineage or serial moved.
     @discardableResult
-    static func run(_ changeSet: ChangeSet, store existing: (any LedgerStore)?, session: Session, actor: String) throws -> LedgerWrites {
+    static func run(_ changeSet: ChangeSet, catalog: Catalog, store existing: (any LedgerStore)?, session: Session,
+                    actor: String) throws -> LedgerWrites {
         let store = try existing ?? session.store()
-        let engine = ApplyEngine(actor: actor, now: session.now)
+        let engine = ApplyEngine(actor: actor, now: session.now, catalog: catalog)
         return try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
             snapshot, isCodeFree in
             try engine.writes(for: changeSet, on: snapshot, isCodeFree: isCodeFree)

@@ -39,7 +39,7 @@ struct ReconcileCommand: ParsableCommand {
     }
 
     func run() throws {
-        let actor = Session.actor(actor)
+        let actor = try Session.actor(actor)
         if once {
             let round = ReconcileRound.run(file: file, options: options, actor: actor)
             Console.out(round.logLine(number: 1) + "\n")
@@ -116,7 +116,7 @@ struct ReconcileRound {
                 round.result = .converged
                 return round
             }
-            let writes = try Applying.run(set, store: existing, session: session, actor: actor)
+            let writes = try Applying.run(set, catalog: planning.catalog, store: existing, session: session, actor: actor)
             round.result = .applied
             round.serial = writes.account.serial
             return round

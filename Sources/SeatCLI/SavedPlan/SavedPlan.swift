@@ -28,15 +28,22 @@ struct SavedPlan: Equatable {
     var desiredSHA256: String
     /// The file's guards (values only), checked again at apply.
     var guards: Guards
+    /// What the plan showed would be charged now and credited; apply
+    /// computes them again and refuses the plan if they changed.
+    var charges: PlannedCharges?
+    /// The change set; its billing is left out (apply computes it again).
     var changeSet: ChangeSet
 
     init(seatctlVersion: String = SeatCore.version, desiredFile: String, desiredSHA256: String, guards: Guards,
-         changeSet: ChangeSet) {
+         charges: PlannedCharges? = nil, changeSet: ChangeSet) {
         self.seatctlVersion = seatctlVersion
         self.desiredFile = desiredFile
         self.desiredSHA256 = desiredSHA256
         self.guards = Guards(maxUnassignments: guards.maxUnassignments.map { Located($0.value) },
                              maxChargeNow: guards.maxChargeNow.map { Located($0.value) })
+        self.charges = charges ?? changeSet.billing.map { PlannedCharges(chargeNow: $0.chargeNow, credit: $0.credit) }
+        var changeSet = changeSet
+        changeSet.billing = nil
         self.changeSet = changeSet
     }
 
@@ -133,6 +140,14 @@ struct SavedPlan: Equatable {
             return "it cannot be read"
         }
     }
+}
+
+/// The money a saved plan showed: charged now and credited.
+struct PlannedCharges: Hashable {
+    var chargeNow: Money
+    var credit: Money
+
+    var description: String { "\(chargeNow.formatted) charged now, \(credit.formatted) credited" }
 }
 
 /// Why a saved plan cannot be used at all, before the ledger is looked at.

@@ -32,19 +32,22 @@ struct SavedPlanApply {
         } catch let problem as SavedPlanProblem {
             throw problem.message(file: file)
         }
-        let set = saved.changeSet
+        var set = saved.changeSet
         try checkDesiredFile(saved)
 
         let existing = try session.existingStore()
         let snapshot = try existing?.snapshot(account: set.account) ?? .empty
         try checkClock(saved, snapshot: snapshot)
         try checkCurrent(set, found: snapshot.account)
+        let catalog = try session.catalog(from: existing)
+        // The same change set on the same ledger on the same day costs the
+        // same, unless the catalog's prices changed since.
+        set.billing = try? BillingEffect.compute(set, on: snapshot, catalog: catalog)
+        try checkCharges(saved, found: set.billing)
         if !allowLargeChange, let violation = Applying.guardViolations(set, guards: saved.guards).first {
-            throw CLIError.message("[large_change] " + violation.message + "; nothing was changed",
-                                   hint: "re-run with --allow-large-change if this is intended")
+            throw CLIError.message("[\(violation.code.rawValue)] " + violation.message + "; nothing was changed", hint: violation.hint)
         }
 
-        let catalog = try session.catalog(from: existing)
         let kind = snapshot.account?.kind ?? set.accountChange?.kind ?? .enterprise
         let report = PlanReport(changeSet: set, catalog: catalog, kind: kind)
         let options = session.options
@@ -57,7 +60,7 @@ struct SavedPlanApply {
 
         let writes: LedgerWrites
         do {
-            writes = try Applying.run(set, store: existing, session: session, actor: actor)
+            writes = try Applying.run(set, catalog: catalog, store: existing, session: session, actor: actor)
         } catch let LedgerError.stale(_, _, _, foundLineage, foundSerial) {
             // Another writer got in between the check above and the transaction.
             throw stale(set, foundLineage: foundLineage, foundSerial: foundSerial)
@@ -95,6 +98,16 @@ struct SavedPlanApply {
                 "Saved plan is stale: it was created on \(planned) and today is \(today) in \(zoneName); charges, expiries and contract terms are computed per day. Run seatctl plan again; nothing was changed",
                 hint: "plan and apply on the same day")
         }
+    }
+
+    /// The charges must be those the plan showed.
+    func checkCharges(_ saved: SavedPlan, found billing: BillingEffect?) throws {
+        guard let planned = saved.charges, let billing else { return }
+        let found = PlannedCharges(chargeNow: billing.chargeNow, credit: billing.credit)
+        guard found != planned else { return }
+        throw CLIError.message(
+            "Saved plan is stale: its charges changed since this plan was created (\(planned.description) expected, \(found.description) found; the catalog's prices changed). Run seatctl plan again; nothing was changed",
+            hint: "review the new plan's billing before applying it")
     }
 
     /// The account must be exactly as it was planned against.

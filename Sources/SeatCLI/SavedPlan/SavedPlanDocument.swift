@@ -15,6 +15,13 @@ struct SavedPlanBody: Codable, Equatable {
         var serial: Int
     }
 
+    /// Charged now and credited, as decimal strings in `currency`.
+    struct Charges: Codable, Equatable {
+        var currency: String
+        var chargeNow: String
+        var credit: String
+    }
+
     /// The file's guards, values only.
     struct Limits: Codable, Equatable {
         var maxUnassignments: Int?
@@ -67,6 +74,7 @@ struct SavedPlanBody: Codable, Equatable {
     var account: String
     var ledger: Ledger
     var guards: Limits
+    var charges: Charges?
     var accountChange: Account?
     var changes: [Step]
     var deferred: [Held]
@@ -82,6 +90,9 @@ extension SavedPlanBody {
             desired: Desired(file: plan.desiredFile, sha256: plan.desiredSHA256),
             account: set.account, ledger: Ledger(lineage: set.lineage, serial: set.serial),
             guards: Limits(maxUnassignments: plan.guards.maxUnassignments?.value, maxChargeNow: plan.guards.maxChargeNow?.value),
+            charges: plan.charges.map {
+                Charges(currency: $0.chargeNow.currency, chargeNow: $0.chargeNow.decimalString, credit: $0.credit.decimalString)
+            },
             accountChange: set.accountChange.map {
                 Account(id: $0.id, kind: $0.kind.rawValue, isNew: $0.isNew, name: $0.name, timezone: $0.timezone, closes: $0.closes,
                         previousName: $0.previousName, previousTimezone: $0.previousTimezone)
@@ -128,13 +139,21 @@ extension SavedPlanBody {
             }
             return Deferral(action: action, plan: held.plan, count: held.count, code: code, until: until)
         }
+        let charges = try self.charges.map { c -> PlannedCharges in
+            do {
+                return PlannedCharges(chargeNow: try Money(parsing: c.chargeNow, currency: c.currency),
+                                      credit: try Money(parsing: c.credit, currency: c.currency))
+            } catch {
+                throw SavedPlanProblem.damaged("its charges are not amounts in \(c.currency)")
+            }
+        }
         let warnings = self.warnings.map { Diagnostic(.warning, code: $0.code, $0.message, at: $0.location, hint: $0.hint) }
         let set = ChangeSet(account: account, lineage: ledger.lineage, serial: ledger.serial, now: now, accountChange: accountChange,
                             changes: changes, deferred: deferred, diagnostics: warnings, rewritesDeferrals: rewritesDeferrals)
         return SavedPlan(seatctlVersion: seatctlVersion, desiredFile: desired.file, desiredSHA256: desired.sha256,
                          guards: Guards(maxUnassignments: guards.maxUnassignments.map { Located($0) },
                                          maxChargeNow: guards.maxChargeNow.map { Located($0) }),
-                         changeSet: set)
+                         charges: charges, changeSet: set)
     }
 }
 

@@ -20,9 +20,9 @@ struct MarkdownPlanView: PlanView {
         let ledger = set.lineage.map { "serial \(set.serial), lineage \(Markdown.code($0))" } ?? "a new account"
         doc.append("Planned against \(ledger) at \(Clock.format(set.now)).\n\n")
 
-        // The billing table (charged now, credited, recurring change, next
-        // invoice) goes here, right after the summary, once PlanReport
-        // carries the billing figures.
+        if set.hasChanges, let billing = set.billing {
+            doc.append(Self.billingTable(billing) + "\n")
+        }
 
         if !set.errors.isEmpty {
             doc.append("#### Errors\n\n")
@@ -63,6 +63,18 @@ struct MarkdownPlanView: PlanView {
         return "**Plan:** " + TextPlanView(style: Style(enabled: false)).summaryLine(set)
     }
 
+    /// Charged now, credited, the change in recurring cost and the next
+    /// invoice, as a two-column table.
+    static func billingTable(_ effect: BillingEffect) -> String {
+        let rows = [
+            ("Charged now", effect.chargeNow.formatted),
+            ("Credited to the next invoice", effect.credit.formatted),
+            ("Recurring cost", BillingView.recurring(effect)),
+            ("Next invoice", "\(effect.nextInvoice.date): \(effect.nextInvoice.total.formatted)"),
+        ]
+        return "| Billing | |\n|---|---:|\n" + rows.map { "| \($0.0) | \($0.1) |\n" }.joined()
+    }
+
     func diagnosticLine(_ d: Diagnostic) -> String {
         (d.location.map { Markdown.code($0.description) + ": " } ?? "") + Markdown.text(d.message) + " (`\(d.code)`)"
     }
@@ -86,8 +98,10 @@ struct MarkdownPlanView: PlanView {
         if let change = set.accountChange, doc.appendIfFits("- " + accountLine(change) + "\n", reserve: Self.closingReserve) {
             shown += 1
         }
-        for change in set.changes {
-            guard doc.appendIfFits("- " + changeLine(change) + "\n", reserve: Self.closingReserve) else { break }
+        for (index, change) in set.changes.enumerated() {
+            let amount = set.billing?.perChange[index].map { (change.action == .buy ? "; charge now " : "; credit ") + $0.formatted } ?? ""
+            let until = set.billing?.commitments[index].map { ", billed every period until the contract renews on \($0)" } ?? ""
+            guard doc.appendIfFits("- " + changeLine(change) + amount + until + "\n", reserve: Self.closingReserve) else { break }
             shown += 1
         }
         if shown < count {

@@ -20,8 +20,9 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         let session = try Session(options)
         let actor = try Session.actor(self.actor)
-        let bytes = try Session.read(file)
-        if SavedPlan.isSavedPlan(bytes) {
+        // A file over the loaders' size limit is left to planning, which reports it.
+        let (bytes, tooLarge) = try Session.read(file)
+        if tooLarge == nil, SavedPlan.isSavedPlan(bytes) {
             try SavedPlanApply(file: file, bytes: bytes, session: session, allowLargeChange: allowLargeChange, actor: actor).run()
             return
         }

@@ -28,7 +28,7 @@ struct PlanCommand: ParsableCommand {
     /// Writes the saved plan atomically; never over a file that is not a
     /// saved plan (a mistyped `--out seats.yaml` must not eat the file).
     func save(_ planning: Planning, to path: String) throws {
-        if FileManager.default.fileExists(atPath: path), !SavedPlan.isSavedPlan(try Session.read(path)) {
+        if FileManager.default.fileExists(atPath: path), !SavedPlan.isSavedPlan(try Session.read(path).bytes) {
             throw CLIError.message("\(path) exists and is not a saved plan; seatctl will not overwrite it",
                                    hint: "choose another name, e.g. --out plan.\(SavedPlan.fileExtension)")
         }

@@ -74,7 +74,9 @@ struct SavedPlanApply {
             Console.err("note: \(sanitizedForDisplay(saved.desiredFile)), which this plan was made from, is not here; applying the saved change set as it was planned.\n")
             return
         }
-        let current = SavedPlan.sha256(try Session.read(saved.desiredFile))
+        // A file over the loaders' size limit is not read, and could not have been planned.
+        let (bytes, tooLarge) = try Session.read(saved.desiredFile)
+        let current = tooLarge == nil ? SavedPlan.sha256(bytes) : "(too large to read)"
         guard current == saved.desiredSHA256 else {
             throw CLIError.message(
                 "Saved plan is stale: the desired-state file \(saved.desiredFile) changed since this plan was created (SHA-256 \(saved.desiredSHA256.prefix(12))… expected, \(current.prefix(12))… found); nothing was changed",

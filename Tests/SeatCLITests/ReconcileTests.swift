@@ -88,6 +88,32 @@ import Testing
         #expect(badEvery.status == 1)
     }
 
+    @Test func aSignalDuringARoundLetsItFinish() throws {
+        let seatctl = try SeatctlRunner.appliedAcme()
+        try seatctl.write("seats.yaml", try seatctl.read("seats.yaml").replacingOccurrences(of: "  time-monthly:\n    licenses: 4\n", with: "  time-monthly:\n    licenses: 5\n"))
+        let marker = seatctl.directory.appendingPathComponent("paused").path
+        let process = Process()
+        process.executableURL = SeatctlRunner.binary
+        process.arguments = ["reconcile", "seats.yaml", "--every", "1h", "--now", Self.now]
+        process.currentDirectoryURL = seatctl.directory
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": seatctl.directory.path, "SEATCTL_ACTOR": "test", "NO_COLOR": "1",
+                               "SEATCTL_TEST_PAUSE_AT": "before-commit", "SEATCTL_TEST_PAUSE_MARKER": marker]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The round is inside its transaction, every row written, not yet committed.
+        while !FileManager.default.fileExists(atPath: marker) && process.isRunning { usleep(20_000) }
+        kill(process.processIdentifier, SIGTERM)
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(output.contains("round=1 result=applied account=acme changes=1 drift=0 serial=2"), "\(output)")
+        #expect(output.hasSuffix("event=stop signal=SIGTERM rounds=1\n"), "\(output)")
+        // The round committed and released the ledger.
+        #expect(try seatctl.run(["plan", "seats.yaml", "--detailed-exitcode", "--now", Self.now]).status == 0)
+    }
+
     @Test(arguments: [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")])
     func aSignalDuringEveryStopsCleanly(_ signal: Int32, _ name: String) throws {
         let seatctl = try SeatctlRunner.appliedAcme()

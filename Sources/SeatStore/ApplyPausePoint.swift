@@ -5,7 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// **Test-only.** The steps of a SQLite apply at which a crash-safety test
+/// **Test-only.** The steps of an apply (SQLite; PostgreSQL pauses at
+/// `beforeTransaction`, `afterSnapshot`, `beforeCommit` and `afterCommit`) at which a crash-safety test
 /// can stop seatctl and kill it (SIGKILL), to prove the ledger is always
 /// either wholly before or wholly after the apply.
 ///
@@ -14,7 +15,7 @@ import Darwin
 /// `SEATCTL_TEST_PAUSE_MARKER` and sleep for up to a minute before going on.
 /// Without the variable nothing happens beyond one comparison per step.
 /// Nothing else reads these variables; never set them outside tests.
-enum ApplyPausePoint: String, CaseIterable, Sendable {
+public enum ApplyPausePoint: String, CaseIterable, Sendable {
     /// Before `BEGIN IMMEDIATE`.
     case beforeTransaction = "before-transaction"
     /// Inside the transaction, once the account's snapshot is read and checked.
@@ -45,7 +46,7 @@ enum ApplyPausePoint: String, CaseIterable, Sendable {
 
     /// Pauses when `self` is the requested point.
     @inline(__always)
-    func reached() {
+    public func reached() {
         guard self == Self.requested else { return }
         pause()
     }

@@ -1,3 +1,6 @@
+import Foundation
+import SeatCore
+
 /// Journal conventions every ``LedgerStore`` shares, for what the journal
 /// records outside an account's applies.
 public enum LedgerJournal {
@@ -12,4 +15,15 @@ public enum LedgerJournal {
 
     /// The `subject` of a catalog import's entry.
     public static let catalogSubject = "catalog"
+
+    /// What the journal shows for a catalog: `7 plans in USD`.
+    public static func summary(_ catalog: Catalog) -> String {
+        "\(catalog.plans.count) plan\(catalog.plans.count == 1 ? "" : "s") in \(catalog.currency)"
+    }
+
+    /// The entry that journals replacing `previous` (nil: none) with `catalog`.
+    public static func catalogImport(from previous: Catalog?, to catalog: Catalog, actor: String, at: Date) -> JournalEntry {
+        JournalEntry(at: at, account: catalogAccount, actor: actor, action: importCatalogAction, subject: catalogSubject,
+                     from: previous.map(summary), to: summary(catalog), serial: 0)
+    }
 }

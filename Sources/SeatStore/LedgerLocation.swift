@@ -7,7 +7,7 @@ import Foundation
 /// | `State/ledger.sqlite`, `/abs/path`, `~/x.sqlite` | a SQLite file |
 /// | `sqlite:PATH`, `sqlite://PATH` | a SQLite file |
 /// | `sqlite::memory:` (or `:memory:`) | a SQLite ledger in memory, gone when the process ends |
-/// | `postgres://…`, `postgresql://…` | PostgreSQL: not available in this build yet |
+/// | `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=…]` (or `postgresql://`) | PostgreSQL (opened through SeatPostgres) |
 /// | anything else with a URL scheme (`mysql://…`, `file:…`) | refused |
 ///
 /// A scheme is two or more letters, digits, `+`, `-` or `.` before a `:`;
@@ -17,6 +17,8 @@ public enum LedgerLocation: Hashable, Sendable, CustomStringConvertible {
     case sqliteFile(path: String)
     /// A SQLite ledger in memory, private to one store.
     case sqliteMemory
+    /// A PostgreSQL database; ``PostgresURL/description`` hides the password.
+    case postgres(PostgresURL)
 
     /// The default `--state`, relative to the current directory.
     public static let defaultPath = "State/ledger.sqlite"
@@ -24,8 +26,8 @@ public enum LedgerLocation: Hashable, Sendable, CustomStringConvertible {
     /// Parses a `--state` value.
     ///
     /// - Throws: ``LedgerError/unsupportedURL(_:)`` for an empty value, a
-    ///   PostgreSQL URL (not in this build yet) or an unknown scheme. A
-    ///   password or query in the URL is never repeated in the error.
+    ///   malformed PostgreSQL URL or an unknown scheme. A password or query
+    ///   in the URL is never repeated in the error.
     public init(parsing value: String) throws {
         if value == ":memory:" {
             self = .sqliteMemory
@@ -44,7 +46,8 @@ public enum LedgerLocation: Hashable, Sendable, CustomStringConvertible {
             return
         }
         if lowercased.hasPrefix("postgres://") || lowercased.hasPrefix("postgresql://") {
-            throw LedgerError.notAvailable(Self.redacted(value))
+            self = .postgres(try PostgresURL(parsing: value))
+            return
         }
         guard !value.isEmpty, Self.scheme(of: value) == nil else {
             throw LedgerError.unsupportedURL(Self.redacted(value))
@@ -65,19 +68,22 @@ public enum LedgerLocation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Opens the ledger, creating a missing SQLite file and its directory.
-    public func open() throws -> any LedgerStore {
+    /// PostgreSQL is opened through SeatPostgres (``LedgerError/notAvailable(_:)`` here).
+    public func open(lock: LockSettings = .standard) throws -> any LedgerStore {
         switch self {
-        case .sqliteFile(let path): return try SQLiteLedgerStore(path: path)
-        case .sqliteMemory: return try SQLiteLedgerStore.inMemory()
+        case .sqliteFile(let path): return try SQLiteLedgerStore(path: path, lock: lock)
+        case .sqliteMemory: return try SQLiteLedgerStore.inMemory(lock: lock)
+        case .postgres(let url): throw LedgerError.notAvailable(url.description)
         }
     }
 
     /// Opens the ledger if it exists; nil for a missing file and always for
     /// memory (a ledger in memory never exists before it is opened).
-    public func openIfExists() throws -> (any LedgerStore)? {
+    public func openIfExists(lock: LockSettings = .standard) throws -> (any LedgerStore)? {
         switch self {
-        case .sqliteFile(let path): return LedgerFile.exists(path) ? try SQLiteLedgerStore(path: path) : nil
+        case .sqliteFile(let path): return LedgerFile.exists(path) ? try SQLiteLedgerStore(path: path, lock: lock) : nil
         case .sqliteMemory: return nil
+        case .postgres(let url): throw LedgerError.notAvailable(url.description)
         }
     }
 
@@ -85,15 +91,16 @@ public enum LedgerLocation: Hashable, Sendable, CustomStringConvertible {
     public var exists: Bool {
         switch self {
         case .sqliteFile(let path): return LedgerFile.exists(path)
-        case .sqliteMemory: return false
+        case .sqliteMemory, .postgres: return false
         }
     }
 
-    /// `sqlite:PATH` or `sqlite::memory:`.
+    /// `sqlite:PATH`, `sqlite::memory:` or the PostgreSQL URL without its password.
     public var description: String {
         switch self {
         case .sqliteFile(let path): return "sqlite:\(path)"
         case .sqliteMemory: return "sqlite::memory:"
+        case .postgres(let url): return url.description
         }
     }
 

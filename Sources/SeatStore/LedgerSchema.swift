@@ -25,7 +25,8 @@ enum LedgerSchema {
 
     /// The newest schema this build knows; equals `PRAGMA user_version`
     /// after migrating and the number in the last migration's identifier.
-    static let version = 2
+    /// ("v2" is billing's tables, "v3" the account locks.)
+    static let version = 3
 
     /// The name a schema version is shown with in messages ("v1").
     static func name(_ version: Int) -> String { "v\(version)" }
@@ -115,6 +116,20 @@ enum LedgerSchema {
                 """)
         }
         migrator.registerMigration("v2") { db in try db.execute(sql: billingTables) }
+        // Per-account writer locks (see `LockRecord`); at most one per account.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE locks (
+                    account TEXT PRIMARY KEY,
+                    lock_id TEXT NOT NULL UNIQUE,
+                    actor TEXT NOT NULL,
+                    operation TEXT NOT NULL,
+                    acquired_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                PRAGMA user_version = 3;
+                """)
+        }
         return migrator
     }
 }

@@ -3,7 +3,8 @@ import SeatCore
 
 /// The ledger: the system of record for accounts, users, licenses, the
 /// catalog and the journal. One protocol, several technologies
-/// (``SQLiteLedgerStore`` now, PostgreSQL later), one contract test suite.
+/// (``SQLiteLedgerStore``, and `PostgresLedgerStore` in the SeatPostgres
+/// module), one contract test suite.
 ///
 /// Stores persist; they do not decide. What an apply writes is computed by
 /// `SeatCore.ApplyEngine` inside ``apply(account:expectedLineage:expectedSerial:_:)``.
@@ -22,7 +23,10 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// Returns ``LedgerSnapshot/empty`` for an unknown account.
     func snapshot(account: String) throws -> LedgerSnapshot
 
-    /// Applies one change set atomically. Inside one write transaction the
+    /// Applies one change set atomically, holding the account's lock (see
+    /// ``LockRecord``) taken with the settings the store was opened with:
+    /// when another writer holds it, waits up to their `timeout`, then throws
+    /// ``LedgerError/locked(holder:waited:)``. Inside one write transaction the
     /// store reads the account's snapshot, throws ``LedgerError/stale`` unless
     /// its lineage and serial equal the expected ones (nil lineage and serial 0
     /// for an account that must not exist yet), calls `makeWrites` with the
@@ -44,6 +48,31 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// Codes are unique across the ledger. The default reads every account's
     /// snapshot; a store should answer it with one indexed query.
     func account(ofLicense code: String) throws -> String?
+
+    /// Takes `account`'s lock in a transaction of its own, waiting as
+    /// `settings` say; ``apply(account:expectedLineage:expectedSerial:_:)``
+    /// uses it, tests and long operations may too. Release it with
+    /// ``releaseLock(_:)``.
+    func acquireLock(account: String, settings: LockSettings) throws -> LockRecord
+
+    /// Releases a lock this process holds; a lock broken or taken over since
+    /// is left alone.
+    func releaseLock(_ lock: LockRecord) throws
+
+    /// Every lock recorded, expired ones included, sorted by account.
+    func locks() throws -> [LockRecord]
+
+    /// Breaks the lock with `id` whoever holds it; returns it, or nil when
+    /// there is no such lock.
+    func breakLock(id: String) throws -> LockRecord?
+
+    /// The whole ledger, read in one transaction.
+    func exportLedger() throws -> LedgerExport
+
+    /// Writes an exported ledger into this store in one transaction, journal
+    /// entries in their order. Throws ``LedgerError/notEmpty(_:)`` unless the
+    /// store holds no catalog, account or journal entry.
+    func importLedger(_ export: LedgerExport) throws
 }
 
 extension LedgerStore {
@@ -65,8 +94,16 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case newerSchema(path: String, found: String, supported: String)
     /// A state URL that names no known store.
     case unsupportedURL(String)
-    /// A store this build of seatctl does not include yet (PostgreSQL).
+    /// A PostgreSQL URL that cannot be used as written (shown without its password).
+    case invalidURL(String, problem: String)
+    /// A store this module cannot open by itself (PostgreSQL needs SeatPostgres).
     case notAvailable(String)
+    /// Another writer holds the account's lock (and did for `waited` seconds).
+    case locked(holder: LockRecord, waited: TimeInterval)
+    /// The lock an apply held was broken or taken over before it committed.
+    case lockLost(account: String, lockID: String)
+    /// A copy's target already holds a ledger.
+    case notEmpty(String)
     /// Any other database failure; never carries bound values.
     case database(String)
 
@@ -86,10 +123,45 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the ledger at \(path) was written by a newer seatctl (schema \(found); this seatctl supports up to \(supported)); upgrade seatctl"
         case .unsupportedURL(let url):
             return "unsupported state location \"\(url)\" (use a file path or sqlite:PATH)"
+        case let .invalidURL(url, problem):
+            return "invalid PostgreSQL URL \"\(url)\": \(problem); write postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable&schema=NAME]"
         case .notAvailable(let url):
-            return "PostgreSQL ledgers (\(url)) are not available in this build of seatctl yet; use a SQLite path or sqlite:PATH"
+            return "PostgreSQL ledgers (\(url)) are opened through the SeatPostgres module, not SeatStore alone"
+        case let .locked(holder, waited):
+            let waitedText = waited >= 1 ? "; waited \(Int(waited.rounded()))s" : ""
+            return "account \"\(holder.account)\" is locked by \(holder.actor) (\(holder.operation)) since \(LockTime.text(holder.acquiredAt)), "
+                + "lock id \(holder.id), expires \(LockTime.text(holder.expiresAt))\(waitedText)"
+        case let .lockLost(account, lockID):
+            return "the lock \(lockID) on account \"\(account)\" was broken or taken over before this apply committed; nothing was applied"
+        case .notEmpty(let location):
+            return "\(location) already holds a ledger; copy only into an empty one"
         case .database(let message):
             return "ledger error: \(message)"
+        }
+    }
+}
+
+/// How locks' instants are shown: `2026-11-22T09:00:00Z`.
+public enum LockTime {
+    public static func text(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
+
+extension LedgerSnapshot {
+    /// Throws ``LedgerError/stale(account:expectedLineage:expectedSerial:foundLineage:foundSerial:)``
+    /// unless this snapshot of `account` has the lineage and serial a plan
+    /// expects (nil and 0 for an account that must not exist yet). Every
+    /// store's apply calls it inside its write transaction.
+    public func requireCurrent(account: String, expectedLineage: String?, expectedSerial: Int) throws {
+        let foundLineage = self.account?.lineage
+        let foundSerial = self.account?.serial ?? 0
+        guard foundLineage == expectedLineage, foundSerial == expectedSerial else {
+            throw LedgerError.stale(
+                account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial,
+                foundLineage: foundLineage, foundSerial: foundSerial)
         }
     }
 }

@@ -38,6 +38,12 @@ extension SQLiteLedgerStore {
     /// Replaces the catalog and journals the import, in the caller's transaction.
     static func writeCatalog(_ catalog: Catalog, actor: String, at: Date, _ db: Database) throws {
         let previous = try readCatalog(db)
+        try writeCatalogRows(catalog, db)
+        try appendJournal([LedgerJournal.catalogImport(from: previous, to: catalog, actor: actor, at: at)], db)
+    }
+
+    /// Replaces the catalog's rows, without journaling.
+    static func writeCatalogRows(_ catalog: Catalog, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM catalog_plans")
         try db.execute(sql: "INSERT OR REPLACE INTO catalog (singleton, currency) VALUES (1, ?)", arguments: [catalog.currency])
         let statement = try db.cachedStatement(sql: """
@@ -52,16 +58,6 @@ extension SQLiteLedgerStore {
                 try encodeList(plan.offeredTo.map(\.rawValue)), plan.minLicenses, plan.maxLicenses,
             ])
         }
-        try appendJournal([
-            JournalEntry(
-                at: at, account: LedgerJournal.catalogAccount, actor: actor, action: LedgerJournal.importCatalogAction,
-                subject: LedgerJournal.catalogSubject, from: previous.map(summary), to: summary(catalog), serial: 0),
-        ], db)
-    }
-
-    /// What the journal shows for a catalog: `7 plans in USD`.
-    private static func summary(_ catalog: Catalog) -> String {
-        "\(catalog.plans.count) plan\(catalog.plans.count == 1 ? "" : "s") in \(catalog.currency)"
     }
 
     private static func encodeList(_ list: [String]) throws -> String {

@@ -20,6 +20,9 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// The ledger file as given, or `:memory:`; what error messages name.
     public let path: String
 
+    /// How applies take the account lock.
+    public let lockSettings: LockSettings
+
     let writer: any DatabaseWriter
     private let busyTimeout: TimeInterval
 
@@ -31,20 +34,24 @@ public final class SQLiteLedgerStore: LedgerStore {
     ///   or a SQLite database of another application (the file is left
     ///   exactly as it was); ``LedgerError/newerSchema(path:found:supported:)``
     ///   for a ledger written by a newer seatctl.
-    public convenience init(path: String, busyTimeout: TimeInterval = SQLiteLedgerStore.defaultBusyTimeout) throws {
-        try self.init(path: path, busyTimeout: busyTimeout, prepareDatabase: nil)
+    public convenience init(
+        path: String, busyTimeout: TimeInterval = SQLiteLedgerStore.defaultBusyTimeout, lock: LockSettings = .standard
+    ) throws {
+        try self.init(path: path, busyTimeout: busyTimeout, lock: lock, prepareDatabase: nil)
     }
 
     /// A new, empty ledger that lives in memory and disappears with the store.
-    public static func inMemory() throws -> SQLiteLedgerStore {
-        try SQLiteLedgerStore(inMemoryPreparing: nil)
+    public static func inMemory(lock: LockSettings = .standard) throws -> SQLiteLedgerStore {
+        try SQLiteLedgerStore(inMemoryPreparing: nil, lock: lock)
     }
 
     /// `prepareDatabase` runs on every new connection; tests use it to trace
     /// the statements a method executes.
-    init(path: String, busyTimeout: TimeInterval, prepareDatabase: (@Sendable (Database) throws -> Void)?) throws {
+    init(path: String, busyTimeout: TimeInterval, lock: LockSettings = .standard,
+         prepareDatabase: (@Sendable (Database) throws -> Void)?) throws {
         self.path = path
         self.busyTimeout = busyTimeout
+        self.lockSettings = lock
         try LedgerFile.prepare(path)
         // SQLite's recovery rewrites a crash's -wal and -shm as soon as a
         // connection reads, and removes them on close, even when the ledger
@@ -65,9 +72,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         LedgerFile.restrictCompanions(of: path)
     }
 
-    init(inMemoryPreparing prepareDatabase: (@Sendable (Database) throws -> Void)?) throws {
+    init(inMemoryPreparing prepareDatabase: (@Sendable (Database) throws -> Void)?, lock: LockSettings = .standard) throws {
         path = ":memory:"
         busyTimeout = Self.defaultBusyTimeout
+        lockSettings = lock
         let configuration = Self.configuration(busyTimeout: busyTimeout, prepareDatabase: prepareDatabase)
         do {
             writer = try DatabaseQueue(configuration: configuration)
@@ -158,22 +166,35 @@ public final class SQLiteLedgerStore: LedgerStore {
         _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
     ) throws -> LedgerWrites {
         ApplyPausePoint.beforeTransaction.reached()
-        let writes = try write { db in
-            let snapshot = try Self.readSnapshot(account: account, db)
-            let foundLineage = snapshot.account?.lineage
-            let foundSerial = snapshot.account?.serial ?? 0
-            guard foundLineage == expectedLineage, foundSerial == expectedSerial else {
-                throw LedgerError.stale(
-                    account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial,
-                    foundLineage: foundLineage, foundSerial: foundSerial)
+        let lock = try acquireLock(account: account, settings: lockSettings)
+        let writes: LedgerWrites
+        do {
+            writes = try write { db in
+                try Self.checkHeld(lock, db)
+                let writes = try Self.applyChecked(
+                    account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial, makeWrites, db)
+                try Self.deleteLock(lock, db)
+                ApplyPausePoint.beforeCommit.reached()
+                return writes
             }
-            ApplyPausePoint.afterSnapshot.reached()
-            let writes = try makeWrites(snapshot) { code in try Self.isCodeFree(code, db) }
-            try Self.persist(writes, account: account, db)
-            ApplyPausePoint.beforeCommit.reached()
-            return writes
+        } catch {
+            try? releaseLock(lock)
+            throw error
         }
         ApplyPausePoint.afterCommit.reached()
+        return writes
+    }
+
+    /// The body of an apply inside its transaction: read, check, compute, persist.
+    private static func applyChecked(
+        account: String, expectedLineage: String?, expectedSerial: Int,
+        _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites, _ db: Database
+    ) throws -> LedgerWrites {
+        let snapshot = try Self.readSnapshot(account: account, db)
+        try snapshot.requireCurrent(account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial)
+        ApplyPausePoint.afterSnapshot.reached()
+        let writes = try makeWrites(snapshot) { code in try Self.isCodeFree(code, db) }
+        try Self.persist(writes, account: account, db)
         return writes
     }
 

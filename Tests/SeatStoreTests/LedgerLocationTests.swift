@@ -27,26 +27,44 @@ struct LedgerLocationTests {
     }
 
     @Test(arguments: [
-        "postgres://seatctl@db.internal/seats",
-        "postgresql://db.internal:5432/seats",
-        "POSTGRES://db/seats",
+        ("postgres://seatctl@db.internal/seats", "postgres://seatctl@db.internal:5432/seats"),
+        ("postgresql://ci:s%40cret@db.internal:6543/seats?sslmode=disable", "postgres://ci:***@db.internal:6543/seats?sslmode=disable"),
+        ("POSTGRES://u@[::1]/seats?schema=ledger_2&sslmode=verify-full", "postgres://u@[::1]:5432/seats?sslmode=verify-full&schema=ledger_2"),
     ])
-    func postgresIsNotInThisBuildYet(value: String) throws {
+    func parsesPostgresURLs(value: String, shown: String) throws {
+        let location = try LedgerLocation(parsing: value)
+        guard case .postgres(let url) = location else { Issue.record("\(location)"); return }
+        #expect(location.description == shown)
+        #expect(try PostgresURL(parsing: shown.replacingOccurrences(of: ":***@", with: ":x@")).host == url.host)
+        if value.contains("s%40cret") { #expect(url.password == "s@cret" && url.user == "ci" && url.port == 6543) }
+    }
+
+    @Test(arguments: [
+        ("postgres://db.internal/seats", "the user name is missing"),
+        ("postgres://u@db.internal", "the database name is missing"),
+        ("postgres://u@db.internal:99999/seats", "the port must be a number from 1 to 65535"),
+        ("postgres://u@/seats", "the host is missing"),
+        ("postgres://u@db/seats?sslmode=maybe", "sslmode must be one of disable, prefer, require, verify-full"),
+        ("postgres://u@db/seats?schema=Bad-Name", "schema must be 1 to 63 lower-case letters"),
+        ("postgres://u@db/seats?application=x", "unknown parameter \"application\""),
+    ])
+    func malformedPostgresURLsSayWhatIsWrong(value: String, problem: String) throws {
         let error = #expect(throws: LedgerError.self) { try LedgerLocation(parsing: value) }
-        guard case .notAvailable(let url)? = error else { Issue.record("\(String(describing: error))"); return }
-        #expect(url == value)
-        #expect(error!.description.contains("PostgreSQL ledgers (\(value)) are not available in this build"), "\(error!.description)")
+        #expect(error?.description.contains(problem) == true, "\(String(describing: error))")
     }
 
     @Test func postgresPasswordsAndQueriesAreNeverRepeated() throws {
-        let error = #expect(throws: LedgerError.self) {
-            try LedgerLocation(parsing: "postgres://seatctl:hunter2@db.internal/seats?sslpassword=swordfish")
+        for value in ["postgres://seatctl:hunter2@db.internal/seats?sslpassword=swordfish",
+                      "postgres://seatctl:hunter2@db.internal:x/seats"] {
+            let error = #expect(throws: LedgerError.self) { try LedgerLocation(parsing: value) }
+            let message = error?.description ?? ""
+            #expect(message.contains("postgres://seatctl:***@db.internal"), "\(message)")
+            #expect(!message.contains("hunter2"))
+            #expect(!message.contains("swordfish"))
         }
-        guard case .notAvailable(let message)? = error else { Issue.record("\(String(describing: error))"); return }
-        #expect(message.hasPrefix("postgres://seatctl:***@db.internal/seats?…"))
-        #expect(!message.contains("hunter2"))
-        #expect(!message.contains("swordfish"))
-        #expect(!(error?.description.contains("hunter2") ?? true))
+        let location = try LedgerLocation(parsing: "postgres://seatctl:hunter2@db.internal/seats")
+        #expect(location.description == "postgres://seatctl:***@db.internal:5432/seats")
+        #expect(throws: LedgerError.notAvailable("postgres://seatctl:***@db.internal:5432/seats")) { try location.open() }
     }
 
     @Test(arguments: ["mysql://db/seats", "file:///tmp/ledger.sqlite", "s3:bucket/ledger", "", "sqlite:"])

@@ -195,11 +195,13 @@ struct SQLiteLedgerFileTests {
 
     /// Two processes (here two stores, each with its own connections) that
     /// apply to the same account at once: the second waits for the first's
-    /// transaction, then finds the serial moved on.
+    /// lock, then finds the serial moved on.
     @Test func concurrentAppliesSerialize() throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/ledger.sqlite"
-            let stores = [try SQLiteLedgerStore(path: path), try SQLiteLedgerStore(path: path)]
+            // Each waits up to 5 s for the other's account lock.
+            let waiting = LockSettings(actor: "ci:test", operation: "apply", timeout: 5)
+            let stores = [try SQLiteLedgerStore(path: path, lock: waiting), try SQLiteLedgerStore(path: path, lock: waiting)]
 
             let creations = Outcomes()
             DispatchQueue.concurrentPerform(iterations: 2) { index in

@@ -1,0 +1,57 @@
+import Foundation
+import SeatCore
+
+/// A whole ledger as data, for `seatctl state copy`: the catalog, every
+/// account (as its snapshot: account row, users, licenses, contract terms,
+/// deferrals) and the whole journal in order. Locks are not part of it:
+/// they belong to the processes using one store.
+public struct LedgerExport: Hashable, Sendable {
+    public var catalog: Catalog?
+    /// Sorted by account id.
+    public var accounts: [LedgerSnapshot]
+    /// Oldest first, ties in the order they were written.
+    public var journal: [JournalEntry]
+
+    public init(catalog: Catalog?, accounts: [LedgerSnapshot], journal: [JournalEntry]) {
+        self.catalog = catalog
+        self.accounts = accounts
+        self.journal = journal
+    }
+
+    /// What a copy verifies and reports.
+    public var counts: LedgerCounts {
+        LedgerCounts(
+            catalogPlans: catalog?.plans.count ?? 0,
+            accounts: accounts.count,
+            users: accounts.reduce(0) { $0 + $1.users.count },
+            licenses: accounts.reduce(0) { $0 + $1.licenses.count },
+            contractTerms: accounts.reduce(0) { $0 + $1.contractStarts.count },
+            deferrals: accounts.reduce(0) { $0 + $1.deferrals.count },
+            journalEntries: journal.count)
+    }
+
+    /// The rows that recreate one exported account in an empty store.
+    public static func writes(recreating snapshot: LedgerSnapshot) -> LedgerWrites? {
+        guard let account = snapshot.account else { return nil }
+        return LedgerWrites(
+            account: account, isNewAccount: true, users: snapshot.users, licenses: snapshot.licenses,
+            contractStarts: snapshot.contractStarts, deferrals: snapshot.deferrals, journal: [])
+    }
+}
+
+/// Row counts of a ledger, by kind.
+public struct LedgerCounts: Hashable, Sendable {
+    public var catalogPlans: Int
+    public var accounts: Int
+    public var users: Int
+    public var licenses: Int
+    public var contractTerms: Int
+    public var deferrals: Int
+    public var journalEntries: Int
+
+    /// Label and count, in report order.
+    public var rows: [(String, Int)] {
+        [("catalog plans", catalogPlans), ("accounts", accounts), ("users", users), ("licenses", licenses),
+         ("contract terms", contractTerms), ("deferrals", deferrals), ("journal entries", journalEntries)]
+    }
+}

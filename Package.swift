@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .target(name: "SeatCore"),
@@ -27,9 +28,13 @@ let package = Package(
             dependencies: ["SeatCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
+            name: "SeatPostgres",
+            dependencies: ["SeatCore", "SeatStore", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .target(
             name: "SeatCLI",
             dependencies: [
-                "SeatCore", "SeatConfig", "SeatStore",
+                "SeatCore", "SeatConfig", "SeatStore", "SeatPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -37,10 +42,10 @@ let package = Package(
         .executableTarget(name: "seatctl", dependencies: ["SeatCLI"]),
         .testTarget(name: "SeatCoreTests", dependencies: ["SeatCore"]),
         .testTarget(name: "SeatConfigTests", dependencies: ["SeatConfig"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SeatStoreTests", dependencies: ["SeatStore"]),
+        .testTarget(name: "SeatStoreTests", dependencies: ["SeatStore", "SeatPostgres"]),
         .testTarget(
             name: "SeatCLITests",
-            dependencies: ["SeatCLI", "SeatCore", "SeatStore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SeatCLI", "SeatCore", "SeatStore", "SeatPostgres", .product(name: "Yams", package: "Yams")],
             exclude: ["Golden"]
         ),
     ],

@@ -1,24 +1,50 @@
 import Foundation
 import SeatCore
+import SeatPostgres
 import Testing
 @testable import SeatStore
 
-/// Every store the contract suite runs against. A PostgreSQL store joins
-/// by adding a case (skipped where no server is configured).
+/// Every store the contract suite runs against. PostgreSQL is part of
+/// ``allCases`` when a test server is configured, and always under CI
+/// (where a missing server fails the run; see ``PostgresTestDatabase``).
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqliteMemory = "SQLite in memory"
     case sqliteFile = "SQLite on disk"
+    case postgres = "PostgreSQL"
+
+    static var allCases: [StoreKind] {
+        [.sqliteMemory, .sqliteFile] + (PostgresTestDatabase.runs ? [.postgres] : [])
+    }
+
+    /// The stores two processes can share (not SQLite in memory).
+    static var shared: [StoreKind] { allCases.filter { $0 != .sqliteMemory } }
 
     var testDescription: String { rawValue }
 
     /// Runs `body` with a new, empty store, then removes whatever it left.
-    func withStore<T>(_ body: (any LedgerStore) throws -> T) throws -> T {
+    func withStore<T>(lock: LockSettings = .standard, _ body: (any LedgerStore) throws -> T) throws -> T {
         switch self {
         case .sqliteMemory:
-            return try body(SQLiteLedgerStore.inMemory())
+            return try body(SQLiteLedgerStore.inMemory(lock: lock))
+        case .sqliteFile, .postgres:
+            return try withSharedStore { open in try body(open(lock)) }
+        }
+    }
+
+    /// Runs `body` with a function that opens one new, empty ledger (a file
+    /// or a PostgreSQL schema) as many times as asked, each store with its
+    /// own connection, as separate processes would; removes it afterwards.
+    func withSharedStore<T>(_ body: (_ open: (LockSettings) throws -> any LedgerStore) throws -> T) throws -> T {
+        switch self {
+        case .sqliteMemory:
+            throw LedgerError.database("a SQLite ledger in memory cannot be shared")
         case .sqliteFile:
             return try withTemporaryDirectory { directory in
-                try body(SQLiteLedgerStore(path: directory + "/State/ledger.sqlite"))
+                try body { lock in try SQLiteLedgerStore(path: directory + "/State/ledger.sqlite", lock: lock) }
+            }
+        case .postgres:
+            return try PostgresTestDatabase.withSchema { url in
+                try body { lock in try PostgresLedgerStore(url: url, lock: lock) }
             }
         }
     }

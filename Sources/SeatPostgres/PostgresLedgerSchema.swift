@@ -1,0 +1,187 @@
+import Foundation
+import PostgresNIO
+import SeatStore
+
+/// The PostgreSQL ledger's schema: the same tables, columns and
+/// migrations ("v1", "v3"; "v2" is billing's) as the SQLite ledger's
+/// `LedgerSchema`, in PostgreSQL's types:
+/// - instants are BIGINT milliseconds since 1970-01-01T00:00:00Z;
+/// - calendar days are TEXT `YYYY-MM-DD`, enumerations TEXT raw values;
+/// - booleans are BOOLEAN;
+/// - catalog plan lists are JSON arrays of strings, as TEXT;
+/// - deferrals and journal entries carry an identity column that keeps
+///   the order they were written in.
+///
+/// Applied migrations are recorded in `schema_migrations`; a ledger with a
+/// migration this build does not know was written by a newer seatctl and
+/// is refused. Migrating runs under a transaction-scoped advisory lock, so
+/// processes that open a new ledger at once migrate it once.
+enum PostgresLedgerSchema {
+    struct Migration {
+        let identifier: String
+        let sql: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(identifier: "v1", sql: [
+            """
+            CREATE TABLE catalog (
+                singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                currency TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE catalog_plans (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                products TEXT NOT NULL,
+                billing TEXT NOT NULL,
+                commitment TEXT NOT NULL,
+                contract_months INTEGER,
+                price_minor_units BIGINT NOT NULL,
+                price_currency TEXT NOT NULL,
+                storage_per_license_gb INTEGER NOT NULL,
+                offered_to TEXT NOT NULL,
+                min_licenses INTEGER NOT NULL,
+                max_licenses INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE accounts (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                name TEXT,
+                timezone TEXT NOT NULL,
+                status TEXT NOT NULL,
+                lineage TEXT NOT NULL,
+                serial BIGINT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE users (
+                account TEXT NOT NULL REFERENCES accounts(id),
+                email TEXT NOT NULL,
+                name TEXT,
+                role TEXT NOT NULL,
+                external BOOLEAN NOT NULL,
+                status TEXT NOT NULL,
+                PRIMARY KEY (account, email)
+            )
+            """,
+            """
+            CREATE TABLE licenses (
+                code TEXT PRIMARY KEY,
+                account TEXT NOT NULL REFERENCES accounts(id),
+                plan TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                activated_at BIGINT,
+                end_date TEXT,
+                assigned_to TEXT,
+                seq BIGINT NOT NULL,
+                FOREIGN KEY (account, assigned_to) REFERENCES users(account, email)
+            )
+            """,
+            "CREATE INDEX licenses_by_account_plan ON licenses(account, plan)",
+            "CREATE INDEX licenses_by_account_age ON licenses(account, created_at, seq, code)",
+            """
+            CREATE TABLE contract_terms (
+                account TEXT NOT NULL REFERENCES accounts(id),
+                plan TEXT NOT NULL,
+                started TEXT NOT NULL,
+                PRIMARY KEY (account, plan)
+            )
+            """,
+            """
+            CREATE TABLE deferrals (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                account TEXT NOT NULL REFERENCES accounts(id),
+                plan TEXT NOT NULL,
+                until TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX deferrals_by_account ON deferrals(account)",
+            """
+            CREATE TABLE journal (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at BIGINT NOT NULL,
+                account TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                from_value TEXT,
+                to_value TEXT,
+                serial BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX journal_by_account_time ON journal(account, at)",
+            "CREATE INDEX journal_by_time ON journal(at)",
+        ]),
+        // Per-account writer locks (see `LockRecord`); at most one per account.
+        Migration(identifier: "v3", sql: [
+            """
+            CREATE TABLE locks (
+                account TEXT PRIMARY KEY,
+                lock_id TEXT NOT NULL UNIQUE,
+                actor TEXT NOT NULL,
+                operation TEXT NOT NULL,
+                acquired_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+        ]),
+    ]
+
+    /// The newest migration this build knows, as messages show it.
+    static var newest: String { migrations.last?.identifier ?? "v0" }
+}
+
+extension PostgresLedgerStore {
+    /// Whether the ledger's schema (its migrations table) exists; creates nothing.
+    static func schemaExists(_ schema: String, _ session: PostgresSession) throws -> Bool {
+        let rows = try session.execute("SELECT to_regclass(\(quoted(schema) + ".schema_migrations"))::text").rows
+        return try rows.first?.decode(String?.self) != nil
+    }
+
+    /// Creates the schema when missing, refuses one that holds other tables
+    /// or a newer ledger, and applies missing migrations in one transaction.
+    static func prepareSchema(_ schema: String, location: String, _ session: PostgresSession) throws {
+        let name = quoted(schema)
+        try session.execute(PostgresQuery(unsafeSQL: "SET search_path TO \(name)"))
+        try session.inTransaction(.short) { session in
+            try session.execute("SELECT pg_advisory_xact_lock(hashtextextended(\("seatctl migrate " + schema), 0))")
+            try session.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(name)"))
+            if try !schemaExists(schema, session) {
+                let tables = try session.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = \(schema)").rows
+                if try tables.first?.decode(Int64.self) ?? 0 > 0 {
+                    throw LedgerError.unusable(
+                        path: location,
+                        reason: "its schema \"\(schema)\" holds tables of another program; name another with ?schema=NAME")
+                }
+                try session.execute("CREATE TABLE schema_migrations (identifier TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            }
+            var applied: Set<String> = []
+            for row in try session.execute("SELECT identifier FROM schema_migrations").rows {
+                applied.insert(try row.decode(String.self))
+            }
+            let known = Set(PostgresLedgerSchema.migrations.map(\.identifier))
+            let unknown = applied.subtracting(known)
+            guard unknown.isEmpty else {
+                throw LedgerError.newerSchema(
+                    path: location, found: unknown.sorted().joined(separator: ", "), supported: PostgresLedgerSchema.newest)
+            }
+            let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+            for migration in PostgresLedgerSchema.migrations where !applied.contains(migration.identifier) {
+                for statement in migration.sql { try session.execute(PostgresQuery(unsafeSQL: statement)) }
+                try session.execute("INSERT INTO schema_migrations (identifier, applied_at) VALUES (\(migration.identifier), \(now))")
+            }
+        }
+    }
+
+    /// `"name"`; schema names are checked to need no escaping (`PostgresURL`).
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import PostgresNIO
+import SeatCore
+import SeatStore
+
+extension PostgresLedgerStore {
+    static func readAccountIDs(_ session: PostgresSession) throws -> [String] {
+        // COLLATE "C": sorted by UTF-8 bytes, as SQLite sorts them.
+        try session.execute(#"SELECT id FROM accounts ORDER BY id COLLATE "C""#).rows.map { try $0.decode(String.self) }
+    }
+
+    /// Reads one account with five queries whatever its size, in the
+    /// caller's transaction: users by email, licenses oldest first,
+    /// contract terms by plan, deferrals as they were written.
+    static func readSnapshot(account id: String, _ session: PostgresSession) throws -> LedgerSnapshot {
+        let accountRows = try session.execute(
+            "SELECT kind, name, timezone, status, lineage, serial, created_at FROM accounts WHERE id = \(id)").rows
+        guard let row = accountRows.first else { return .empty }
+        let (kind, name, timezone, status, lineage, serial, createdAt) =
+            try row.decode((String, String?, String, String, String, Int64, Int64).self)
+        let account = LedgerAccount(
+            id: id, kind: try decode(AccountKind.self, kind, "account kind"), name: name, timezone: timezone,
+            status: try decode(AccountStatus.self, status, "account status"), lineage: lineage, serial: Int(serial),
+            createdAt: date(createdAt))
+
+        var users: [LedgerUser] = []
+        for row in try session.execute(
+            #"SELECT email, name, role, external, status FROM users WHERE account = \#(id) ORDER BY email COLLATE "C""#).rows {
+            let (email, name, role, external, status) = try row.decode((String, String?, String, Bool, String).self)
+            var user = LedgerUser(email: "", name: name, role: try decode(Role.self, role, "user role"), isExternal: external,
+                                  status: try decode(UserStatus.self, status, "user status"))
+            user.email = email  // stored lower-cased already
+            users.append(user)
+        }
+
+        var licenses: [License] = []
+        for row in try session.execute("""
+            SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
+            FROM licenses WHERE account = \(id) ORDER BY created_at, seq, code COLLATE "C"
+            """).rows {
+            let (code, plan, status, created, activated, endDate, assignedTo, seq) =
+                try row.decode((String, String, String, Int64, Int64?, String?, String?, Int64).self)
+            var license = License(
+                code: code, plan: plan, status: try decode(LicenseStatus.self, status, "license status"),
+                createdAt: date(created), activatedAt: activated.map(date), endDate: try endDate.map(day), sequence: seq)
+            license.assignedTo = assignedTo
+            licenses.append(license)
+        }
+
+        var contractStarts: [String: Day] = [:]
+        for row in try session.execute("SELECT plan, started FROM contract_terms WHERE account = \(id)").rows {
+            let (plan, started) = try row.decode((String, String).self)
+            contractStarts[plan] = try day(started)
+        }
+
+        var deferrals: [RecordedDeferral] = []
+        for row in try session.execute("SELECT plan, until FROM deferrals WHERE account = \(id) ORDER BY id").rows {
+            let (plan, until) = try row.decode((String, String).self)
+            deferrals.append(RecordedDeferral(plan: plan, until: try day(until)))
+        }
+        return LedgerSnapshot(account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals)
+    }
+
+    static func isCodeFree(_ code: String, _ session: PostgresSession) throws -> Bool {
+        try session.execute("SELECT 1 FROM licenses WHERE code = \(code)").rows.isEmpty
+    }
+
+    /// Oldest first; entries at the same instant in the order they were written.
+    static func readJournal(account: String?, since: Date?, _ session: PostgresSession) throws -> [JournalEntry] {
+        let sinceMilliseconds = since.map(milliseconds)
+        let rows = try session.execute("""
+            SELECT at, account, actor, action, subject, from_value, to_value, serial FROM journal
+            WHERE (\(account)::text IS NULL OR account = \(account)) AND (\(sinceMilliseconds)::bigint IS NULL OR at >= \(sinceMilliseconds))
+            ORDER BY at, id
+            """).rows
+        return try rows.map { row in
+            let (at, account, actor, action, subject, from, to, serial) =
+                try row.decode((Int64, String, String, String, String, String?, String?, Int64).self)
+            return JournalEntry(at: date(at), account: account, actor: actor, action: action, subject: subject,
+                                from: from, to: to, serial: Int(serial))
+        }
+    }
+
+    static func readCatalog(_ session: PostgresSession) throws -> Catalog? {
+        guard let currencyRow = try session.execute("SELECT currency FROM catalog WHERE singleton = 1").rows.first else { return nil }
+        let currency = try currencyRow.decode(String.self)
+        var plans: [CatalogPlan] = []
+        for row in try session.execute("""
+            SELECT id, name, products, billing, commitment, contract_months, price_minor_units, price_currency,
+                   storage_per_license_gb, offered_to, min_licenses, max_licenses
+            FROM catalog_plans ORDER BY id COLLATE "C"
+            """).rows {
+            let (id, name, products, billing, commitment, months, price, priceCurrency, storage, offeredTo, minimum, maximum) =
+                try row.decode((String, String, String, String, String, Int32?, Int64, String, Int32, String, Int32, Int32).self)
+            plans.append(CatalogPlan(
+                id: id, name: name, products: try list(products), billing: try decode(BillingPeriod.self, billing, "billing period"),
+                commitment: try decode(Commitment.self, commitment, "commitment"), contractMonths: months.map(Int.init),
+                price: Money(minorUnits: price, currency: priceCurrency), storagePerLicenseGB: Int(storage),
+                offeredTo: try list(offeredTo).map { try decode(AccountKind.self, $0, "account kind") },
+                minLicenses: Int(minimum), maxLicenses: Int(maximum)))
+        }
+        return Catalog(currency: currency, plans: plans)
+    }
+
+    // MARK: - Stored values (the conventions of `LedgerSchema`)
+
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    static func date(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    static func day(_ text: String) throws -> Day {
+        guard let day = Day(iso: text) else { throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD") }
+        return day
+    }
+
+    static func decode<T: RawRepresentable>(_: T.Type, _ raw: String, _ what: String) throws -> T where T.RawValue == String {
+        guard let value = T(rawValue: raw) else {
+            throw LedgerError.database("the ledger holds an unknown \(what); was it written by a newer seatctl?")
+        }
+        return value
+    }
+
+    static func list(_ text: String) throws -> [String] {
+        guard let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+            throw LedgerError.database("the ledger's catalog holds a list that is not a JSON array of strings")
+        }
+        return list
+    }
+}

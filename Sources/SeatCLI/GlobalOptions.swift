@@ -21,6 +21,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Fix the clock, as ISO 8601 (env SEATCTL_NOW): 2026-11-22T09:00:00Z or 2026-11-22.", valueName: "time"))
     var now: String?
 
+    @Option(name: .long, help: ArgumentHelp("How long a write waits for another writer's lock on the account before failing: 0 (fail at once, the default), 30s, 2m, 1h.", valueName: "duration"))
+    var lockTimeout: String = "0"
+
     /// The state location: flag, then environment, then `State/ledger.sqlite`.
     var stateLocation: String {
         if let state { return state }
@@ -35,6 +38,14 @@ struct GlobalOptions: ParsableArguments {
             throw CLIError.message("--now \"\(text)\" is not an ISO 8601 time", hint: "write it as 2026-11-22T09:00:00Z, 2026-11-22T09:00:00+01:00 or 2026-11-22")
         }
         return date
+    }
+
+    /// `--lock-timeout` in seconds.
+    func lockTimeoutSeconds() throws -> TimeInterval {
+        guard let seconds = Durations.seconds(lockTimeout) else {
+            throw CLIError.message("--lock-timeout \"\(lockTimeout)\" is not a duration", hint: "write it as 0, 30s, 2m or 1h")
+        }
+        return seconds
     }
 
     var style: Style { Style(enabled: Console.wantsColor(noColorFlag: noColor, terminal: Console.stdoutIsTerminal)) }
@@ -62,5 +73,22 @@ enum Clock {
         let time = seconds - days * 86_400
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
         return Day(ordinal: days).description + "T" + two(time / 3600) + ":" + two(time / 60 % 60) + ":" + two(time % 60) + "Z"
+    }
+}
+
+/// Durations on the command line and in the environment: `0`, `45` or
+/// `45s` (seconds), `2m`, `1h`, `500ms`.
+enum Durations {
+    static func seconds(_ text: String) -> TimeInterval? {
+        let units: [(String, TimeInterval)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            if let value = Double(number), value >= 0, value.isFinite, number.allSatisfy({ $0.isNumber || $0 == "." }) {
+                return value * factor
+            }
+            if suffix == "ms" { return nil }
+        }
+        guard let value = Double(text), value >= 0, value.isFinite, text.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
+        return value
     }
 }

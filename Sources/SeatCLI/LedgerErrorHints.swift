@@ -23,6 +23,9 @@ extension LedgerError {
                 return "run seatctl as the user who owns the ledger, or give this user read and write access to it and its directory"
             }
             return nil
+        case .locked(let holder, _):
+            return "wait for it to finish, retry with --lock-timeout 2m to wait for it, "
+                + "or, if that process is gone, break the lock with `seatctl state unlock \(holder.id)`"
         default:
             // Newer schema, unsupported locations and database errors say what to do themselves.
             return nil

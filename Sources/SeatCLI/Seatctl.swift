@@ -10,7 +10,7 @@ public struct Seatctl: ParsableCommand {
         version: SeatCore.version,
         subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ReconcileCommand.self,
                       StatusCommand.self, HistoryCommand.self, CatalogCommand.self, LicenseCommand.self, UserCommand.self,
-                      ExportCommand.self, SchemaCommand.self, InvoiceCommand.self, UsageCommand.self]
+                      ExportCommand.self, SchemaCommand.self, InvoiceCommand.self, UsageCommand.self, StateCommand.self]
     )
 
     public init() {}

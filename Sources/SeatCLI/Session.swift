@@ -1,6 +1,8 @@
+import ArgumentParser
 import Foundation
 import SeatConfig
 import SeatCore
+import SeatPostgres
 import SeatStore
 
 /// What most commands need: the ledger, the catalog and the clock.
@@ -13,19 +15,53 @@ struct Session {
         self.now = try options.clock()
     }
 
-    /// Opens (creating when needed) the ledger.
-    func store() throws -> any LedgerStore {
-        try LedgerLocation.open(options.stateLocation)
+    /// Opens (creating when needed) the ledger. Its writes take the account
+    /// lock in the name of `actor` (see ``actor(_:)``) for this command.
+    func store(actor: String? = nil) throws -> any LedgerStore {
+        try LedgerOpener.open(try location(), lock: try lockSettings(actor: actor))
     }
 
     /// The ledger if one exists already; never creates one.
-    func existingStore() throws -> (any LedgerStore)? {
-        try LedgerLocation.openIfExists(options.stateLocation)
+    func existingStore(actor: String? = nil) throws -> (any LedgerStore)? {
+        try LedgerOpener.openIfExists(try location(), lock: try lockSettings(actor: actor))
+    }
+
+    /// The parsed `--state`.
+    func location() throws -> LedgerLocation {
+        try LedgerLocation(parsing: options.stateLocation)
+    }
+
+    /// How this command's writes lock an account: who, for which command
+    /// (`apply`, `license buy`, …), `--lock-timeout`, and the lifetime
+    /// `SEATCTL_LOCK_TTL` sets (default 10m) should the process die.
+    func lockSettings(actor: String?) throws -> LockSettings {
+        var ttl = LockSettings.defaultTTL
+        if let text = ProcessInfo.processInfo.environment["SEATCTL_LOCK_TTL"], !text.isEmpty {
+            guard let seconds = Durations.seconds(text), seconds > 0 else {
+                throw CLIError.message("SEATCTL_LOCK_TTL \"\(text)\" is not a duration", hint: "write it as 30s, 10m or 1h")
+            }
+            ttl = seconds
+        }
+        return LockSettings(actor: try Session.actor(actor), operation: Session.operation(),
+                            timeout: try options.lockTimeoutSeconds(), ttl: ttl)
+    }
+
+    /// The command's words before its first option or argument that is not
+    /// a subcommand: `apply`, `license buy`, `state copy`.
+    static func operation(_ arguments: [String] = CommandLine.arguments) -> String {
+        var words: [String] = []
+        var command: any ParsableCommand.Type = Seatctl.self
+        for argument in arguments.dropFirst() {
+            guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == argument }) else { break }
+            words.append(argument)
+            command = next
+        }
+        return words.isEmpty ? "seatctl" : words.joined(separator: " ")
     }
 
     /// The ledger, which must exist: for commands that only read it.
-    func requiredStore() throws -> any LedgerStore {
-        guard let store = try existingStore() else {
+    func requiredStore(actor: String? = nil) throws -> any LedgerStore {
+        guard let store = try existingStore(actor: actor) else {
             throw CLIError.message("there is no ledger at \(options.stateLocation)", hint: "run `seatctl apply FILE` to create one")
         }
         return store

@@ -28,7 +28,7 @@ struct ApplyCommand: ParsableCommand {
         }
         // The ledger file is created only when there is something to write:
         // a refused, declined or failed apply leaves no file behind.
-        let existing = try session.existingStore()
+        let existing = try session.existingStore(actor: actor)
         let planning = try Planning(file: file, session: session, store: existing)
         try planning.show(session)
         let changeSet = planning.changeSet

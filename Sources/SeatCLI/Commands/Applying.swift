@@ -75,7 +75,7 @@ enum Applying {
     @discardableResult
     static func run(_ changeSet: ChangeSet, catalog: Catalog, store existing: (any LedgerStore)?, session: Session,
                     actor: String) throws -> LedgerWrites {
-        let store = try existing ?? session.store()
+        let store = try existing ?? session.store(actor: actor)
         let engine = ApplyEngine(actor: actor, now: session.now, catalog: catalog)
         return try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
             snapshot, isCodeFree in

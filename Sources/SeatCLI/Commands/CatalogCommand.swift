@@ -24,7 +24,7 @@ struct CatalogCommand: ParsableCommand {
             if let card = CardNumberGuard.check(file: file, bytes: bytes) { diagnostics.append(card) }
             session.printDiagnostics(diagnostics, sources: [file: bytes])
             guard let catalog, !diagnostics.hasErrors else { throw CLIError.reported }
-            try session.store().importCatalog(catalog, actor: Session.actor(actor), at: session.now)
+            try session.store(actor: actor).importCatalog(catalog, actor: Session.actor(actor), at: session.now)
             Console.out("Imported \(catalog.plans.count) plans (\(catalog.currency)) from \(sanitizedForDisplay(file)).\n")
         }
     }

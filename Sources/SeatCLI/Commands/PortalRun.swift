@@ -21,8 +21,9 @@ struct PortalRun {
 
     init(_ options: GlobalOptions, actor: ActorOption) throws {
         session = try Session(options)
-        store = try session.requiredStore()
         self.actor = try "portal:" + Session.actor(actor.actor)
+        // The account lock names the operator as the journal does.
+        store = try session.requiredStore(actor: self.actor)
     }
 
     /// The account that holds license `code` (as typed, any case).

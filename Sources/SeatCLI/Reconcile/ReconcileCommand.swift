@@ -94,7 +94,7 @@ struct ReconcileRound {
         do {
             let session = try Session(options)
             round.at = session.now
-            let existing = try session.existingStore()
+            let existing = try session.existingStore(actor: actor)
             let planning = try Planning(file: file, session: session, store: existing)
             let set = planning.changeSet
             round.account = set.account

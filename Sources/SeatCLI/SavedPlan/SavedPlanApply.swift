@@ -35,7 +35,7 @@ struct SavedPlanApply {
         var set = saved.changeSet
         try checkDesiredFile(saved)
 
-        let existing = try session.existingStore()
+        let existing = try session.existingStore(actor: actor)
         let snapshot = try existing?.snapshot(account: set.account) ?? .empty
         try checkClock(saved, snapshot: snapshot)
         try checkCurrent(set, found: snapshot.account)

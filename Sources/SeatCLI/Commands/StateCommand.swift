@@ -104,7 +104,7 @@ struct StateCommand: ParsableCommand {
 
             var out = "Copied \(sourceLocation) → \(targetLocation)\n\n"
             out += Table.render(header: ["rows", "source", "target"],
-                                rows: counts.rows.map { [$0.0, String($0.1), String($0.1)] }, indent: "  ")
+                                rows: zip(counts.rows, copied.counts.rows).map { [$0.0, String($0.1), String($1.1)] }, indent: "  ")
             out += "\nVerified: every count, the catalog, every account (lineage and serial included) and the journal are equal.\n"
             if !export.accounts.isEmpty {
                 out += "Serials: " + export.accounts.compactMap { snapshot in

@@ -52,7 +52,7 @@ enum SharedLedger: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// Shows, in every local run without a server, that the PostgreSQL
     /// end-to-end cases were left out and how to run them.
     @Test(.enabled(if: SharedLedger.runsPostgres, Comment(rawValue: SharedLedger.missing)))
-    func postgresEndToEndTestsDidNotRun() throws {
+    func postgresServerIsConfiguredForEndToEnd() throws {
         #expect(SharedLedger.serverURL != nil, Comment(rawValue: SharedLedger.missing))
     }
 }

@@ -9,7 +9,7 @@ import SeatStore
 /// parallel on one database.
 ///
 /// Without the variable the PostgreSQL cases do not run: locally they are
-/// left out and `postgresTestsDidNotRun` shows as skipped with the reason;
+/// left out and `postgresServerIsConfigured` shows as skipped with the reason;
 /// under CI (`CI=true`) they run and fail, saying how to start a server.
 enum PostgresTestDatabase {
     static let variable = "SEATCTL_TEST_POSTGRES_URL"
@@ -53,7 +53,7 @@ struct PostgresNotConfigured: Error, CustomStringConvertible {
     /// Shows, in every local run without a server, that the PostgreSQL
     /// cases were left out and how to run them.
     @Test(.enabled(if: PostgresTestDatabase.runs, Comment(rawValue: PostgresTestDatabase.missing)))
-    func postgresTestsDidNotRun() throws {
+    func postgresServerIsConfigured() throws {
         #expect(PostgresTestDatabase.url != nil, Comment(rawValue: PostgresTestDatabase.missing))
     }
 }

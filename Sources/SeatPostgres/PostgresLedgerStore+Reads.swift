@@ -23,28 +23,31 @@ extension PostgresLedgerStore {
             status: try decode(AccountStatus.self, status, "account status"), lineage: lineage, serial: Int(serial),
             createdAt: date(createdAt))
 
-        var users: [LedgerUser] = []
-        for row in try session.execute(
-            #"SELECT email, name, role, external, status FROM users WHERE account = \#(id) ORDER BY email COLLATE "C""#).rows {
-            let (email, name, role, external, status) = try row.decode((String, String?, String, Bool, String).self)
-            var user = LedgerUser(email: "", name: name, role: try decode(Role.self, role, "user role"), isExternal: external,
-                                  status: try decode(UserStatus.self, status, "user status"))
-            user.email = email  // stored lower-cased already
-            users.append(user)
+        // Users and licenses come back as one JSON array each (built by the
+        // server, decoded in one go): per-row decoding costs far more.
+        let users = try session.jsonRows(UserRow.self, """
+            SELECT coalesce(json_agg(json_build_object('email', email, 'name', name, 'role', role, 'external', external,
+                'status', status) ORDER BY email COLLATE "C"), '[]')::text
+            FROM users WHERE account = \(id)
+            """).map { row in
+            var user = LedgerUser(email: "", name: row.name, role: try decode(Role.self, row.role, "user role"),
+                                  isExternal: row.external, status: try decode(UserStatus.self, row.status, "user status"))
+            user.email = row.email  // stored lower-cased already
+            return user
         }
 
-        var licenses: [License] = []
-        for row in try session.execute("""
-            SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
-            FROM licenses WHERE account = \(id) ORDER BY created_at, seq, code COLLATE "C"
-            """).rows {
-            let (code, plan, status, created, activated, endDate, assignedTo, seq) =
-                try row.decode((String, String, String, Int64, Int64?, String?, String?, Int64).self)
+        let licenses = try session.jsonRows(LicenseRow.self, """
+            SELECT coalesce(json_agg(json_build_object('code', code, 'plan', plan, 'status', status, 'created_at', created_at,
+                'activated_at', activated_at, 'end_date', end_date, 'assigned_to', assigned_to, 'seq', seq)
+                ORDER BY created_at, seq, code COLLATE "C"), '[]')::text
+            FROM licenses WHERE account = \(id)
+            """).map { row in
             var license = License(
-                code: code, plan: plan, status: try decode(LicenseStatus.self, status, "license status"),
-                createdAt: date(created), activatedAt: activated.map(date), endDate: try endDate.map(day), sequence: seq)
-            license.assignedTo = assignedTo
-            licenses.append(license)
+                code: row.code, plan: row.plan, status: try decode(LicenseStatus.self, row.status, "license status"),
+                createdAt: date(row.created_at), activatedAt: row.activated_at.map(date), endDate: try row.end_date.map(day),
+                sequence: row.seq)
+            license.assignedTo = row.assigned_to
+            return license
         }
 
         var contractStarts: [String: Day] = [:]
@@ -68,17 +71,20 @@ extension PostgresLedgerStore {
     /// Oldest first; entries at the same instant in the order they were written.
     static func readJournal(account: String?, since: Date?, _ session: PostgresSession) throws -> [JournalEntry] {
         let sinceMilliseconds = since.map(milliseconds)
-        let rows = try session.execute("""
-            SELECT at, account, actor, action, subject, from_value, to_value, serial FROM journal
+        return try session.jsonRows(JournalEntryRow.self, """
+            SELECT coalesce(json_agg(json_build_object('at', at, 'account', account, 'actor', actor, 'action', action,
+                'subject', subject, 'from_value', from_value, 'to_value', to_value, 'serial', serial) ORDER BY at, id), '[]')::text
+            FROM journal
             WHERE (\(account)::text IS NULL OR account = \(account)) AND (\(sinceMilliseconds)::bigint IS NULL OR at >= \(sinceMilliseconds))
-            ORDER BY at, id
-            """).rows
-        return try rows.map { row in
-            let (at, account, actor, action, subject, from, to, serial) =
-                try row.decode((Int64, String, String, String, String, String?, String?, Int64).self)
-            return JournalEntry(at: date(at), account: account, actor: actor, action: action, subject: subject,
-                                from: from, to: to, serial: Int(serial))
+            """).map { row in
+            JournalEntry(at: date(row.at), account: row.account, actor: row.actor, action: row.action, subject: row.subject,
+                         from: row.from_value, to: row.to_value, serial: Int(row.serial))
         }
+    }
+
+    private struct JournalEntryRow: Decodable {
+        var at: Int64, account: String, actor: String, action: String, subject: String
+        var from_value: String?, to_value: String?, serial: Int64
     }
 
     static func readCatalog(_ session: PostgresSession) throws -> Catalog? {

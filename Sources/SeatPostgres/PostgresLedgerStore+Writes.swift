@@ -10,11 +10,13 @@ import SeatStore
 extension PostgresLedgerStore {
     static let batchSize = 20_000
 
-    private struct UserRow: Encodable {
+    /// A user as JSON travels to and from the server (column names as keys).
+    struct UserRow: Codable {
         var email: String, name: String?, role: String, external: Bool, status: String
     }
 
-    private struct LicenseRow: Encodable {
+    /// A license as JSON travels to and from the server (column names as keys).
+    struct LicenseRow: Codable {
         var code: String, plan: String, status: String, created_at: Int64, activated_at: Int64?
         var end_date: String?, assigned_to: String?, seq: Int64
     }

@@ -93,6 +93,17 @@ final class PostgresSession: @unchecked Sendable {
         return try connection.query(query, logger: logger).wait()
     }
 
+    /// Runs a query whose one row's one column is a JSON array (text) and
+    /// decodes its elements.
+    func jsonRows<Row: Decodable>(_: Row.Type, _ query: PostgresQuery) throws -> [Row] {
+        guard let text = try execute(query).rows.first?.decode(String.self) else { return [] }
+        do {
+            return try JSONDecoder().decode([Row].self, from: Data(text.utf8))
+        } catch {
+            throw LedgerError.database("the ledger holds a row this seatctl cannot read (a missing or mistyped column)")
+        }
+    }
+
     /// How many rows a statement changed.
     func changes(_ query: PostgresQuery) throws -> Int {
         try execute(query).metadata.rows ?? 0

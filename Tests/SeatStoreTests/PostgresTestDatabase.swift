@@ -30,11 +30,7 @@ enum PostgresTestDatabase {
 
     /// Drops the schema a test used.
     static func drop(_ url: PostgresURL) throws {
-        let session = try PostgresSession(url: url)
-        defer { session.close() }
-        try session.run { session in
-            try session.execute(.init(unsafeSQL: "DROP SCHEMA IF EXISTS \(PostgresLedgerStore.quoted(url.schema)) CASCADE"))
-        }
+        try PostgresLedgerStore.execute(url, "DROP SCHEMA IF EXISTS \(PostgresLedgerStore.quoted(url.schema)) CASCADE")
     }
 
     /// Runs `body` with a fresh schema's URL, dropped afterwards.

@@ -131,13 +131,29 @@ enum LedgerFile {
                 path: path,
                 reason: "its directory is not writable, and SQLite needs to create its -wal and -shm files there")
         }
-        try checkHeader(path, size: Int64(info.st_size))
+        // Another process's checkpoint may write the header's new page count
+        // before the pages that extend the file, or between our stat and our
+        // read: a file that looks truncated is looked at again before being refused.
+        var size = Int64(info.st_size)
+        for attempt in 1...5 {
+            do {
+                try checkHeader(path, size: size, final: attempt == 5)
+                return
+            } catch is PossiblyMidCheckpoint {
+                usleep(20_000)
+                guard stat(path, &info) == 0 else { continue }
+                size = Int64(info.st_size)
+            }
+        }
     }
+
+    /// A page count larger than the file, which a concurrent checkpoint can show for a moment.
+    private struct PossiblyMidCheckpoint: Error {}
 
     /// Reads the 100-byte SQLite header: the magic string, the page size and
     /// the page count, which catch garbage and truncated files before
     /// SQLite does anything with them.
-    private static func checkHeader(_ path: String, size: Int64) throws {
+    private static func checkHeader(_ path: String, size: Int64, final: Bool) throws {
         // SQLite treats an empty file as an empty database; so do we (it is
         // what a crash right after creating the file leaves).
         if size == 0 { return }
@@ -165,6 +181,7 @@ enum LedgerFile {
             throw LedgerError.unusable(path: path, reason: "its SQLite header is corrupted")
         }
         guard size % pageSize == 0 else {
+            if !final { throw PossiblyMidCheckpoint() }
             throw LedgerError.unusable(
                 path: path, reason: "it is truncated or corrupted (\(size) bytes is not a whole number of \(pageSize)-byte pages)")
         }
@@ -176,6 +193,7 @@ enum LedgerFile {
         // to a -wal file that holds frames are not in the main file yet.
         let pageCount = bigEndian32(28)
         if pageCount > 0, bigEndian32(24) == bigEndian32(92), pageCount * pageSize > size, !walHoldsFrames(path) {
+            if !final { throw PossiblyMidCheckpoint() }
             throw LedgerError.unusable(
                 path: path, reason: "it is truncated (its header records \(pageCount) pages, the file holds \(size / pageSize))")
         }

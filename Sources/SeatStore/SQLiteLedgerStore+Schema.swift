@@ -38,8 +38,8 @@ extension SQLiteLedgerStore {
     /// then switches to WAL mode (`usesWAL`) and applies missing migrations.
     ///
     /// Two processes opening a new ledger at once may both decide to migrate;
-    /// the loser's "v1" fails on tables the winner created, so it looks again
-    /// and finds the schema current.
+    /// the loser's "v1" fails on tables the winner created (or its transaction
+    /// finds its snapshot outdated), so it looks again and finds the schema current.
     static func prepareSchema(_ writer: any DatabaseWriter, path: String, usesWAL: Bool) throws {
         let migrator = LedgerSchema.migrator
         let attempts = 3
@@ -65,7 +65,10 @@ extension SQLiteLedgerStore {
                 try migrator.migrate(writer)
                 return
             } catch let error as DatabaseError
-                where attempt < attempts && [.SQLITE_ERROR, .SQLITE_CONSTRAINT].contains(error.resultCode) {
+                where attempt < attempts
+                    && ([.SQLITE_ERROR, .SQLITE_CONSTRAINT].contains(error.resultCode) || error.extendedResultCode == .SQLITE_BUSY_SNAPSHOT) {
+                // SQLITE_BUSY_SNAPSHOT: the migration's transaction read the
+                // schema before another process's migration committed.
                 continue
             }
         }

@@ -3,7 +3,7 @@ import PostgresNIO
 import SeatStore
 
 /// The PostgreSQL ledger's schema: the same tables, columns and
-/// migrations ("v1", "v3"; "v2" is billing's) as the SQLite ledger's
+/// migrations ("v1"; "v2", billing; "v3", locks) as the SQLite ledger's
 /// `LedgerSchema`, in PostgreSQL's types:
 /// - instants are BIGINT milliseconds since 1970-01-01T00:00:00Z;
 /// - calendar days are TEXT `YYYY-MM-DD`, enumerations TEXT raw values;
@@ -117,6 +117,100 @@ enum PostgresLedgerSchema {
             """,
             "CREATE INDEX journal_by_account_time ON journal(account, at)",
             "CREATE INDEX journal_by_time ON journal(at)",
+        ]),
+        // Billing, as SQLite's "v2" (`LedgerSchema.billingTables`).
+        Migration(identifier: "v2", sql: [
+            """
+            CREATE TABLE account_billing (
+                account TEXT PRIMARY KEY REFERENCES accounts(id),
+                anchor TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                credit_balance_minor BIGINT NOT NULL DEFAULT 0 CHECK (credit_balance_minor >= 0),
+                last_invoice_date TEXT,
+                usage_gb BIGINT CHECK (usage_gb >= 0),
+                usage_recorded_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE license_billing (
+                code TEXT PRIMARY KEY REFERENCES licenses(code),
+                account TEXT NOT NULL REFERENCES accounts(id),
+                billed_until TEXT NOT NULL,
+                paid_minor BIGINT NOT NULL,
+                invoice_state TEXT CHECK (invoice_state IN ('invoiced', 'paid')),
+                invoice TEXT
+            )
+            """,
+            "CREATE INDEX license_billing_by_account ON license_billing(account)",
+            "CREATE INDEX license_billing_by_invoice ON license_billing(invoice)",
+            """
+            CREATE TABLE adjustments (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                account TEXT NOT NULL REFERENCES accounts(id),
+                kind TEXT NOT NULL CHECK (kind IN ('charge', 'credit')),
+                plan TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                span_start TEXT NOT NULL,
+                span_end TEXT NOT NULL,
+                period_days INTEGER NOT NULL,
+                amount_minor BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                invoice TEXT
+            )
+            """,
+            "CREATE INDEX adjustments_by_account_invoice ON adjustments(account, invoice)",
+            """
+            CREATE TABLE invoices (
+                id TEXT PRIMARY KEY,
+                account TEXT NOT NULL REFERENCES accounts(id),
+                date TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                subtotal_minor BIGINT NOT NULL,
+                credit_applied_minor BIGINT NOT NULL,
+                total_minor BIGINT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('open', 'paid')),
+                issued_at BIGINT NOT NULL,
+                sent_at BIGINT,
+                UNIQUE (account, date)
+            )
+            """,
+            """
+            CREATE TABLE invoice_lines (
+                invoice TEXT NOT NULL REFERENCES invoices(id),
+                position INTEGER NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('recurring', 'charge', 'credit')),
+                plan TEXT NOT NULL,
+                count INTEGER NOT NULL,
+                span_start TEXT NOT NULL,
+                span_end TEXT NOT NULL,
+                period_days INTEGER NOT NULL,
+                amount_minor BIGINT NOT NULL,
+                PRIMARY KEY (invoice, position)
+            )
+            """,
+            """
+            CREATE TABLE payments (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                invoice TEXT NOT NULL REFERENCES invoices(id),
+                account TEXT NOT NULL REFERENCES accounts(id),
+                amount_minor BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                method_reference TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX payments_by_invoice ON payments(invoice)",
+            """
+            CREATE TABLE invoice_deliveries (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                invoice TEXT NOT NULL REFERENCES invoices(id),
+                license TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL
+            )
+            """,
         ]),
         // Per-account writer locks (see `LockRecord`); at most one per account.
         Migration(identifier: "v3", sql: [

@@ -1,20 +1,23 @@
 import Foundation
+import PostgresNIO
 import SeatCore
 import SeatStore
 
 extension PostgresLedgerStore {
     /// The whole ledger in one `REPEATABLE READ READ ONLY` transaction: five
     /// queries per account (never per user or license), the catalog and the journal.
-    public func exportLedger() throws -> LedgerExport {
+    public func exportLedger() throws -> LedgerDump {
         try session.transaction(.readOnly) { session in
-            LedgerExport(
+            LedgerDump(
                 catalog: try Self.readCatalog(session),
                 accounts: try Self.readAccountIDs(session).map { try Self.readSnapshot(account: $0, session) },
-                journal: try Self.readJournal(account: nil, since: nil, session))
+                journal: try Self.readJournal(account: nil, since: nil, session),
+                billingDocuments: Int(try session.execute(PostgresQuery(unsafeSQL: LedgerDump.billingDocumentsSQL)).rows.first?
+                    .decode(Int64.self) ?? 0))
         }
     }
 
-    public func importLedger(_ export: LedgerExport) throws {
+    public func importLedger(_ export: LedgerDump) throws {
         try session.transaction(.write) { session in
             // Nobody else fills the target while this copy runs.
             try session.execute("LOCK TABLE catalog, accounts, journal IN EXCLUSIVE MODE")
@@ -24,8 +27,9 @@ extension PostgresLedgerStore {
             guard used == 0 else { throw LedgerError.notEmpty(location) }
             if let catalog = export.catalog { try Self.writeCatalogRows(catalog, session) }
             for snapshot in export.accounts {
-                guard let writes = LedgerExport.writes(recreating: snapshot) else { continue }
+                guard let writes = LedgerDump.writes(recreating: snapshot) else { continue }
                 try Self.persist(writes, account: writes.account.id, session)
+                if let billing = snapshot.billing { try Self.writeBilling(billing, account: writes.account.id, session) }
             }
             try Self.appendJournal(export.journal, session)
         }

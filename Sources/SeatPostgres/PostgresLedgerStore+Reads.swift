@@ -9,7 +9,8 @@ extension PostgresLedgerStore {
         try session.execute(#"SELECT id FROM accounts ORDER BY id COLLATE "C""#).rows.map { try $0.decode(String.self) }
     }
 
-    /// Reads one account with five queries whatever its size, in the
+    /// Reads one account with a fixed number of queries whatever its size
+    /// (five, and one to three for its billing records), in the
     /// caller's transaction: users by email, licenses oldest first,
     /// contract terms by plan, deferrals as they were written.
     static func readSnapshot(account id: String, _ session: PostgresSession) throws -> LedgerSnapshot {
@@ -61,7 +62,8 @@ extension PostgresLedgerStore {
             let (plan, until) = try row.decode((String, String).self)
             deferrals.append(RecordedDeferral(plan: plan, until: try day(until)))
         }
-        return LedgerSnapshot(account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals)
+        return LedgerSnapshot(account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals,
+                              billing: try readBilling(account: id, session))
     }
 
     static func isCodeFree(_ code: String, _ session: PostgresSession) throws -> Bool {

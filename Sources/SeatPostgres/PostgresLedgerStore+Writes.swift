@@ -105,6 +105,7 @@ extension PostgresLedgerStore {
                 """)
         }
 
+        if let billing = writes.billing { try persistBilling(billing, account: id, session) }
         try appendJournal(writes.journal, session)
     }
 

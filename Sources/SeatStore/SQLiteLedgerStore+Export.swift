@@ -3,21 +3,22 @@ import GRDB
 import SeatCore
 
 extension SQLiteLedgerStore {
-    /// The whole ledger in one read transaction: five queries per account
+    /// The whole ledger in one read transaction: a fixed number of queries per account
     /// (never per user or license), plus the catalog and the journal.
-    public func exportLedger() throws -> LedgerExport {
+    public func exportLedger() throws -> LedgerDump {
         try translating {
             try writer.read { db in
                 let ids = try String.fetchAll(db, sql: "SELECT id FROM accounts ORDER BY id")
-                return LedgerExport(
+                return LedgerDump(
                     catalog: try Self.readCatalog(db),
                     accounts: try ids.map { try Self.readSnapshot(account: $0, db) },
-                    journal: try Self.readJournal(account: nil, since: nil, db))
+                    journal: try Self.readJournal(account: nil, since: nil, db),
+                    billingDocuments: try Int.fetchOne(db, sql: LedgerDump.billingDocumentsSQL) ?? 0)
             }
         }
     }
 
-    public func importLedger(_ export: LedgerExport) throws {
+    public func importLedger(_ export: LedgerDump) throws {
         try write { db in
             let used = try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM accounts) + (SELECT COUNT(*) FROM catalog) + (SELECT COUNT(*) FROM journal)
@@ -25,10 +26,25 @@ extension SQLiteLedgerStore {
             guard used == 0 else { throw LedgerError.notEmpty(path) }
             if let catalog = export.catalog { try Self.writeCatalogRows(catalog, db) }
             for snapshot in export.accounts {
-                guard let writes = LedgerExport.writes(recreating: snapshot) else { continue }
+                guard let writes = LedgerDump.writes(recreating: snapshot) else { continue }
                 try Self.persist(writes, account: writes.account.id, db)
+                if let billing = snapshot.billing { try Self.writeBilling(billing, account: writes.account.id, db) }
             }
             try Self.appendJournal(export.journal, db)
         }
+    }
+}
+
+extension SQLiteLedgerStore {
+    /// Writes a copied account's billing records as they were.
+    static func writeBilling(_ billing: AccountBilling, account id: String, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO account_billing (account, anchor, currency, credit_balance_minor, last_invoice_date, usage_gb)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [id, StoredValue.text(billing.anchor), billing.currency, billing.creditBalance.minorUnits,
+                             billing.lastInvoiceDate.map(StoredValue.text), billing.usageGB])
+        try upsertLicenseBilling(billing.licenses, account: id, db)
+        try persistBilling(BillingWrites(anchor: billing.anchor, currency: billing.currency, creditBalance: billing.creditBalance,
+                                         adjustments: billing.pendingAdjustments), account: id, db)
     }
 }

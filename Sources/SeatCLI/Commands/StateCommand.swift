@@ -85,6 +85,10 @@ struct StateCommand: ParsableCommand {
                                        hint: "name another file or database with --to")
             }
             let export = try source.exportLedger()
+            guard export.billingDocuments == 0 else {
+                throw CLIError.message(
+                    "\(sourceLocation) holds \(export.billingDocuments) billing documents (invoices, payments, deliveries) that state copy does not carry yet; nothing was copied")
+            }
             let target = try LedgerOpener.open(targetLocation, lock: try session.lockSettings(actor: nil))
             try target.importLedger(export)
 

@@ -3,20 +3,33 @@ import SeatCore
 
 /// A whole ledger as data, for `seatctl state copy`: the catalog, every
 /// account (as its snapshot: account row, users, licenses, contract terms,
-/// deferrals) and the whole journal in order. Locks are not part of it:
+/// deferrals, billing state and pending charges and credits) and the whole
+/// journal in order. Locks are not part of it:
 /// they belong to the processes using one store.
-public struct LedgerExport: Hashable, Sendable {
+public struct LedgerDump: Hashable, Sendable {
     public var catalog: Catalog?
     /// Sorted by account id.
     public var accounts: [LedgerSnapshot]
     /// Oldest first, ties in the order they were written.
     public var journal: [JournalEntry]
 
-    public init(catalog: Catalog?, accounts: [LedgerSnapshot], journal: [JournalEntry]) {
+    /// Issued invoices, their lines' adjustments, payments and deliveries:
+    /// billing documents a copy does not carry yet (`state copy` refuses a
+    /// ledger that has any rather than drop them).
+    public var billingDocuments: Int
+
+    public init(catalog: Catalog?, accounts: [LedgerSnapshot], journal: [JournalEntry], billingDocuments: Int = 0) {
         self.catalog = catalog
         self.accounts = accounts
         self.journal = journal
+        self.billingDocuments = billingDocuments
     }
+
+    /// The query both stores count ``billingDocuments`` with.
+    public static let billingDocumentsSQL = """
+        SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM payments)
+             + (SELECT count(*) FROM invoice_deliveries) + (SELECT count(*) FROM adjustments WHERE invoice IS NOT NULL)
+        """
 
     /// What a copy verifies and reports.
     public var counts: LedgerCounts {

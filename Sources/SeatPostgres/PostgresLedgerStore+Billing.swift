@@ -5,7 +5,7 @@ import SeatStore
 
 /// Billing records in PostgreSQL (migration "v2"), statement for statement
 /// as `SQLiteLedgerStore` keeps them: what snapshots read and applies write.
-/// Invoices, payments and deliveries (`BillingStore`) are SQLite-only so far.
+/// Invoices, payments and deliveries are in `PostgresLedgerStore+Invoices.swift`.
 extension PostgresLedgerStore {
     private struct LicenseBillingRow: Codable {
         var code: String, billed_until: String, paid_minor: Int64, invoice_state: String?, invoice: String?
@@ -70,7 +70,7 @@ extension PostgresLedgerStore {
         try insertAdjustments(billing.pendingAdjustments, account: id, session)
     }
 
-    private static func upsertLicenseBilling(_ licenses: [String: LicenseBilling], account id: String, _ session: PostgresSession) throws {
+    static func upsertLicenseBilling(_ licenses: [String: LicenseBilling], account id: String, _ session: PostgresSession) throws {
         guard !licenses.isEmpty else { return }
         let rows = licenses.sorted { $0.key < $1.key }.map { code, record in
             LicenseBillingRow(code: code, billed_until: record.billedUntil.description, paid_minor: record.paid.minorUnits,

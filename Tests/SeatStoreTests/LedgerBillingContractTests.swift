@@ -44,4 +44,46 @@ struct LedgerBillingContractTests {
             }
         }
     }
+
+    /// Invoices, payments, deliveries and usage: every store records and
+    /// reads them back the same way.
+    @Test(arguments: StoreKind.allCases)
+    func invoicesPaymentsDeliveriesAndUsage(kind: StoreKind) throws {
+        try kind.withStore { ledger in
+            let store = try #require(ledger as? any BillingStore, "\(kind) keeps no invoices")
+            _ = try Self.apply(store, [.buy(plan: "suite", count: 3, from: 0, to: 3)], at: SQLiteBillingTests.created,
+                               codes: ["AAAA0001", "AAAA0002", "AAAA0003"])
+            _ = try Self.apply(store, [.remove(plan: "suite", count: 1, from: 3, to: 2, licenses: ["AAAA0003"])], at: SQLiteBillingTests.later)
+            let through = Day(year: 2026, month: 12, day: 22)
+            var expected: AccountBilling?
+            let issued = try store.issueInvoices(account: "acme", actor: "t", at: SQLiteBillingTests.later) { snapshot in
+                let due = InvoiceBuilder(catalog: SQLiteBillingTests.catalog)
+                    .due(account: "acme", billing: snapshot.billing!, licenses: snapshot.licenses, through: through)
+                expected = due.billing
+                return due
+            }
+            #expect(issued.map(\.id) == ["acme-2026-12-22"])
+            #expect(issued.first?.total == Money(minorUnits: 6450, currency: "USD"))
+            #expect(try store.snapshot(account: "acme").billing == expected)
+            let stored = try #require(try store.invoice(id: "acme-2026-12-22"))
+            #expect(stored.lines == issued.first?.lines && stored.total == issued.first?.total && stored.status == .open)
+
+            try store.recordDelivery(invoice: "acme-2026-12-22", licenses: ["AAAA0001", "AAAA0002"], actor: "t", at: SQLiteBillingTests.later)
+            #expect(try store.invoice(id: "acme-2026-12-22")?.sentAt == SQLiteBillingTests.later)
+            let paid = try store.recordPayment(invoice: "acme-2026-12-22", reference: "pm_1", actor: "t", at: SQLiteBillingTests.later)
+            #expect(paid.status == .paid && paid.paymentReference == "pm_1")
+            #expect(try store.invoices(account: "acme") == [paid])
+            #expect(throws: BillingStoreError.alreadyPaid("acme-2026-12-22")) {
+                try store.recordPayment(invoice: "acme-2026-12-22", reference: "pm_1", actor: "t", at: SQLiteBillingTests.later)
+            }
+            try store.recordUsage(account: "acme", gigabytes: 30, actor: "t", at: SQLiteBillingTests.later)
+            let billing = try #require(try store.snapshot(account: "acme").billing)
+            #expect(billing.usageGB == 30)
+            #expect(billing.licenses["AAAA0001"]?.invoiceState == .paid && billing.licenses["AAAA0003"]?.invoiceState == nil)
+            #expect(try store.journal(account: "acme", since: nil).suffix(4).map(\.action)
+                        == ["send_invoice", "send_invoice", "pay_invoice", "set_usage"])
+            // A copy refuses to drop the billing documents.
+            #expect(try store.exportLedger().billingDocuments == 1 + 2 + 1 + 2)
+        }
+    }
 }

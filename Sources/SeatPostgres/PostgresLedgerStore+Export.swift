@@ -6,18 +6,18 @@ import SeatStore
 extension PostgresLedgerStore {
     /// The whole ledger in one `REPEATABLE READ READ ONLY` transaction: five
     /// queries per account (never per user or license), the catalog and the journal.
-    public func exportLedger() throws -> LedgerDump {
+    public func exportLedger() throws -> LedgerContents {
         try session.transaction(.readOnly) { session in
-            LedgerDump(
+            LedgerContents(
                 catalog: try Self.readCatalog(session),
                 accounts: try Self.readAccountIDs(session).map { try Self.readSnapshot(account: $0, session) },
                 journal: try Self.readJournal(account: nil, since: nil, session),
-                billingDocuments: Int(try session.execute(PostgresQuery(unsafeSQL: LedgerDump.billingDocumentsSQL)).rows.first?
+                billingDocuments: Int(try session.execute(PostgresQuery(unsafeSQL: LedgerContents.billingDocumentsSQL)).rows.first?
                     .decode(Int64.self) ?? 0))
         }
     }
 
-    public func importLedger(_ export: LedgerDump) throws {
+    public func importLedger(_ export: LedgerContents) throws {
         try session.transaction(.write) { session in
             // Nobody else fills the target while this copy runs.
             try session.execute("LOCK TABLE catalog, accounts, journal IN EXCLUSIVE MODE")
@@ -27,7 +27,7 @@ extension PostgresLedgerStore {
             guard used == 0 else { throw LedgerError.notEmpty(location) }
             if let catalog = export.catalog { try Self.writeCatalogRows(catalog, session) }
             for snapshot in export.accounts {
-                guard let writes = LedgerDump.writes(recreating: snapshot) else { continue }
+                guard let writes = LedgerContents.writes(recreating: snapshot) else { continue }
                 try Self.persist(writes, account: writes.account.id, session)
                 if let billing = snapshot.billing { try Self.writeBilling(billing, account: writes.account.id, session) }
             }

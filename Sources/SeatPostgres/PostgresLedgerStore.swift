@@ -89,22 +89,27 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
         expectedSerial: Int,
         _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
     ) throws -> LedgerWrites {
+        ApplyPausePoint.beforeTransaction.reached()
         let lock = try acquireLock(account: account, settings: lockSettings)
+        let writes: LedgerWrites
         do {
-            return try session.transaction(.write) { connection in
+            writes = try session.transaction(.write) { connection in
                 try Self.checkHeld(lock, connection)
                 let snapshot = try Self.readSnapshot(account: account, connection)
                 try snapshot.requireCurrent(account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial)
+                ApplyPausePoint.afterSnapshot.reached()
                 let writes = try makeWrites(snapshot) { code in try Self.isCodeFree(code, connection) }
                 try Self.persist(writes, account: account, connection)
                 try Self.deleteLock(lock, connection)
-                ApplyTestHook.pauseIfRequested()
+                ApplyPausePoint.beforeCommit.reached()
                 return writes
             }
         } catch {
             try? releaseLock(lock)
             throw error
         }
+        ApplyPausePoint.afterCommit.reached()
+        return writes
     }
 
     public func journal(account: String?, since: Date?) throws -> [JournalEntry] {

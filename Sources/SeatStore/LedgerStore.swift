@@ -67,12 +67,12 @@ public protocol LedgerStore: AnyObject, Sendable {
     func breakLock(id: String) throws -> LockRecord?
 
     /// The whole ledger, read in one transaction.
-    func exportLedger() throws -> LedgerDump
+    func exportLedger() throws -> LedgerContents
 
     /// Writes an exported ledger into this store in one transaction, journal
     /// entries in their order. Throws ``LedgerError/notEmpty(_:)`` unless the
     /// store holds no catalog, account or journal entry.
-    func importLedger(_ export: LedgerDump) throws
+    func importLedger(_ export: LedgerContents) throws
 }
 
 extension LedgerStore {

@@ -5,20 +5,20 @@ import SeatCore
 extension SQLiteLedgerStore {
     /// The whole ledger in one read transaction: a fixed number of queries per account
     /// (never per user or license), plus the catalog and the journal.
-    public func exportLedger() throws -> LedgerDump {
+    public func exportLedger() throws -> LedgerContents {
         try translating {
             try writer.read { db in
                 let ids = try String.fetchAll(db, sql: "SELECT id FROM accounts ORDER BY id")
-                return LedgerDump(
+                return LedgerContents(
                     catalog: try Self.readCatalog(db),
                     accounts: try ids.map { try Self.readSnapshot(account: $0, db) },
                     journal: try Self.readJournal(account: nil, since: nil, db),
-                    billingDocuments: try Int.fetchOne(db, sql: LedgerDump.billingDocumentsSQL) ?? 0)
+                    billingDocuments: try Int.fetchOne(db, sql: LedgerContents.billingDocumentsSQL) ?? 0)
             }
         }
     }
 
-    public func importLedger(_ export: LedgerDump) throws {
+    public func importLedger(_ export: LedgerContents) throws {
         try write { db in
             let used = try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM accounts) + (SELECT COUNT(*) FROM catalog) + (SELECT COUNT(*) FROM journal)
@@ -26,7 +26,7 @@ extension SQLiteLedgerStore {
             guard used == 0 else { throw LedgerError.notEmpty(path) }
             if let catalog = export.catalog { try Self.writeCatalogRows(catalog, db) }
             for snapshot in export.accounts {
-                guard let writes = LedgerDump.writes(recreating: snapshot) else { continue }
+                guard let writes = LedgerContents.writes(recreating: snapshot) else { continue }
                 try Self.persist(writes, account: writes.account.id, db)
                 if let billing = snapshot.billing { try Self.writeBilling(billing, account: writes.account.id, db) }
             }

@@ -50,27 +50,27 @@ import Testing
     }
 
     /// Starts `seatctl apply FILE` with the test hook that pauses it inside
-    /// its transaction (writes made, not committed), and returns once it is there.
+    /// its transaction (writes made, not committed: `SEATCTL_TEST_PAUSE_AT=before-commit`),
+    /// and returns once it is there.
     static func startPausedApply(_ seatctl: SeatctlRunner, _ file: String, state: String, actor: String,
                                  environment: [String: String] = [:]) throws -> Process {
+        let marker = seatctl.directory.appendingPathComponent("paused-\(UUID().uuidString)").path
         let process = Process()
         process.executableURL = SeatctlRunner.binary
         process.arguments = ["apply", file, "--auto-approve", "--now", now]
         process.currentDirectoryURL = seatctl.directory
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": seatctl.directory.path, "SEATCTL_STATE": state,
-                               "SEATCTL_ACTOR": actor, "SEATCTL_TEST_PAUSE_IN_APPLY": "60"].merging(environment) { _, new in new }
-        let err = Pipe()
-        process.standardError = err
+                               "SEATCTL_ACTOR": actor, "SEATCTL_TEST_PAUSE_AT": "before-commit",
+                               "SEATCTL_TEST_PAUSE_MARKER": marker].merging(environment) { _, new in new }
+        process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        var seen = ""
-        while !seen.contains("paused in apply") {
-            let data = err.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            seen += String(decoding: data, as: UTF8.self)
+        // Polls for the marker the hook writes; gives up if the process ends first.
+        while !FileManager.default.fileExists(atPath: marker), process.isRunning {
+            usleep(20_000)
         }
-        #expect(seen.contains("paused in apply"), "\(seen)")
+        #expect(FileManager.default.fileExists(atPath: marker), "the apply never reached its pause point")
         return process
     }
 

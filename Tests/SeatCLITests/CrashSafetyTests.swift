@@ -98,6 +98,17 @@ import Glibc
             #expect(found == (committed ? after : before), "killed at \(point):\n\(found)")
             try Self.expectJournalMatchesAccount(path, point: point)
 
+            // A killed apply leaves its account lock (taken before its
+            // transaction, deleted by its commit) until it expires; an operator
+            // breaks it, and the same apply goes through.
+            let info = try seatctl.run(["state", "lock-info", "--format", "json"])
+            let document = try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any]
+            let locks = document?["locks"] as? [[String: Any]] ?? []
+            #expect(locks.count == (committed || point == "before-transaction" ? 0 : 1), "\(point): \(info.stdout)")
+            for id in locks.compactMap({ $0["id"] as? String }) {
+                #expect(try seatctl.run(["state", "unlock", id]).status == 0, "\(point)")
+            }
+
             // A ledger left as it was takes the same apply afterwards.
             if !committed {
                 let retry = try seatctl.run(["apply", "--auto-approve", "seats.yaml", "--now", Self.now])

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// Every row of every table of a SQLite ledger, as text, for tests that must
+/// Every row of every table of a SQLite ledger (but its account locks), as text, for tests that must
 /// show a ledger is exactly one state or another. Opening the file runs
 /// SQLite's recovery of a killed writer's -wal file, as seatctl would.
 struct LedgerDump: Equatable, CustomStringConvertible {
@@ -13,7 +13,9 @@ struct LedgerDump: Equatable, CustomStringConvertible {
         tables = try queue.read { db in
             let names = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             var tables: [String: [String]] = [:]
-            for name in names {
+            // The account locks are not ledger data: a killed apply leaves its
+            // own until it expires or is broken (the tests check them apart).
+            for name in names where name != "locks" {
                 let columns = try db.columns(in: name).count
                 let order = (1...max(columns, 1)).map(String.init).joined(separator: ", ")
                 tables[name] = try Row.fetchAll(db, sql: "SELECT * FROM \(name.quotedDatabaseIdentifier) ORDER BY \(order)")

@@ -48,7 +48,7 @@ struct LedgerCopyContractTests {
     func anEmptyLedgerCopiesAsEmpty(kind: StoreKind) throws {
         try kind.withStore { store in
             let export = try store.exportLedger()
-            #expect(export == LedgerDump(catalog: nil, accounts: [], journal: []))
+            #expect(export == LedgerContents(catalog: nil, accounts: [], journal: []))
             try store.importLedger(export)
             #expect(try store.exportLedger() == export)
         }

@@ -6,7 +6,7 @@ import SeatCore
 /// deferrals, billing state and pending charges and credits) and the whole
 /// journal in order. Locks are not part of it:
 /// they belong to the processes using one store.
-public struct LedgerDump: Hashable, Sendable {
+public struct LedgerContents: Hashable, Sendable {
     public var catalog: Catalog?
     /// Sorted by account id.
     public var accounts: [LedgerSnapshot]

@@ -12,7 +12,8 @@ import Darwin
 ///
 /// `SEATCTL_TEST_PAUSE_AT=<point>` (a raw value below) makes the apply,
 /// on reaching that point, write the point's name to the file named by
-/// `SEATCTL_TEST_PAUSE_MARKER` and sleep for up to a minute before going on.
+/// `SEATCTL_TEST_PAUSE_MARKER` and wait before going on: until the test
+/// deletes that marker file (it lets the apply go on), or a minute at most.
 /// Without the variable nothing happens beyond one comparison per step.
 /// Nothing else reads these variables; never set them outside tests.
 public enum ApplyPausePoint: String, CaseIterable, Sendable {
@@ -52,9 +53,13 @@ public enum ApplyPausePoint: String, CaseIterable, Sendable {
     }
 
     private func pause() {
-        if let marker = ProcessInfo.processInfo.environment["SEATCTL_TEST_PAUSE_MARKER"] {
-            FileManager.default.createFile(atPath: marker, contents: Data(rawValue.utf8))
+        guard let marker = ProcessInfo.processInfo.environment["SEATCTL_TEST_PAUSE_MARKER"] else {
+            sleep(60)
+            return
         }
-        sleep(60)
+        FileManager.default.createFile(atPath: marker, contents: Data(rawValue.utf8))
+        for _ in 0..<6000 where FileManager.default.fileExists(atPath: marker) {
+            usleep(10_000)
+        }
     }
 }

@@ -105,6 +105,9 @@ import Testing
         // The round is inside its transaction, every row written, not yet committed.
         while !FileManager.default.fileExists(atPath: marker) && process.isRunning { usleep(20_000) }
         kill(process.processIdentifier, SIGTERM)
+        // Let the paused round go on once the signal is delivered.
+        usleep(200_000)
+        try FileManager.default.removeItem(atPath: marker)
         let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

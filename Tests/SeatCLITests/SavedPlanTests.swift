@@ -39,7 +39,7 @@ import Testing
         let apply = try seatctl.run(["apply", "seats.seatplan", "--now", Self.later])
         #expect(apply.status == 0, "\(apply.stderr)")
         #expect(apply.stderr.contains("which this plan was made from, is not here"))
-        #expect(apply.stdout.contains("Apply complete! licenses: 2 to buy, 0 to remove, 0 to assign, 1 to unassign"))
+        #expect(apply.stdout.contains("Apply complete! licenses: 2 bought, 0 removed, 0 assigned, 1 unassigned"))
         #expect(apply.stdout.contains("Ledger serial \(serial + 1)."))
 
         let written = try journal(seatctl).filter { $0["serial"] as? Int == serial + 1 }

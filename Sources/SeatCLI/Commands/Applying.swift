@@ -86,7 +86,7 @@ enum Applying {
     /// "Apply complete! …" on standard output (standard error for JSON, so
     /// the document stays the only thing on standard output).
     static func reportDone(_ changeSet: ChangeSet, _ writes: LedgerWrites, options: GlobalOptions) {
-        let summary = TextPlanView(style: options.style).summaryLine(changeSet)
+        let summary = TextPlanView(style: options.style).summaryLine(changeSet, applied: true)
         switch options.format {
         case .json:
             Console.err("Applied: \(summary) Ledger serial \(writes.account.serial).\n")

@@ -79,13 +79,20 @@ struct TextPlanView: PlanView {
         return out
     }
 
-    func summaryLine(_ set: ChangeSet) -> String {
+    /// The one-line count of a change set: what a plan will do, or, with
+    /// `applied`, what an apply did ("36 bought" rather than "36 to buy").
+    func summaryLine(_ set: ChangeSet, applied: Bool = false) -> String {
         let s = set.summary
-        func n(_ a: ChangeAction) -> Int { s[a] ?? 0 }
-        var parts = ["\(n(.buy)) to buy", "\(n(.remove)) to remove", "\(n(.assign)) to assign", "\(n(.unassign)) to unassign"]
+        func n(_ a: ChangeAction, _ verb: String, _ done: String) -> String {
+            "\(s[a] ?? 0) " + (applied ? done : "to " + verb)
+        }
+        var parts = [n(.buy, "buy", "bought"), n(.remove, "remove", "removed"),
+                     n(.assign, "assign", "assigned"), n(.unassign, "unassign", "unassigned")]
         parts[0] = "licenses: " + parts[0]
-        var users = ["\(n(.addUser)) to add", "\(n(.updateUser)) to update", "\(n(.terminateUser)) to terminate"]
-        if n(.pause) > 0 || n(.resume) > 0 { users += ["\(n(.pause)) to pause", "\(n(.resume)) to resume"] }
+        var users = [n(.addUser, "add", "added"), n(.updateUser, "update", "updated"), n(.terminateUser, "terminate", "terminated")]
+        if (s[.pause] ?? 0) > 0 || (s[.resume] ?? 0) > 0 {
+            users += [n(.pause, "pause", "paused"), n(.resume, "resume", "resumed")]
+        }
         users[0] = "users: " + users[0]
         return parts.joined(separator: ", ") + "; " + users.joined(separator: ", ") + "."
             + (set.billing.map { " " + BillingView.summary($0) } ?? "")

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Benchmarks the real release binary, whole commands, under GNU time.
+#
+#   Benchmarks/run.sh                      # 10k, 100k and 1M users
+#   SIZES="10000 100000" RUNS=5 Benchmarks/run.sh
+#
+# SEATCTL=/path/to/seatctl benchmarks that binary instead of building one.
+#
+# Needs: swift, cc, libyaml-dev, python3, GNU time (/usr/bin/time, Debian
+# package `time`). Data is generated once into $DATA (default
+# Benchmarks/.data, git-ignored) and reused; the release build goes to
+# .build-release. Prints a Markdown table: per size and scenario the median
+# wall time, CPU time (user + sys), peak resident memory, and each time as a
+# ratio to the libyaml floor (Benchmarks/yaml-floor.c parsing the same file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+SIZES=${SIZES:-"10000 100000 1000000"}
+PLANS=${PLANS:-50}
+CHANGE=${CHANGE:-0.01}
+RUNS=${RUNS:-3}          # runs per measurement; the median is reported
+DATA=${DATA:-$root/Benchmarks/.data}
+NOW=2026-11-22T09:00:00Z
+TIME=/usr/bin/time
+
+[ -x "$TIME" ] || { echo "GNU time is missing: apt-get install -y time" >&2; exit 1; }
+[ -e /usr/include/yaml.h ] || { echo "libyaml headers are missing: apt-get install -y libyaml-dev" >&2; exit 1; }
+
+# SEATCTL=path benchmarks another binary (e.g. an older build) instead.
+if [ -n "${SEATCTL:-}" ]; then
+  seatctl=$SEATCTL
+else
+  swift build -c release --scratch-path .build-release --product seatctl >&2
+  seatctl=$root/.build-release/release/seatctl
+fi
+mkdir -p "$DATA"
+floor=$DATA/yaml-floor
+if [ ! -x "$floor" ] || [ "$root/Benchmarks/yaml-floor.c" -nt "$floor" ]; then
+  cc -O2 -o "$floor" Benchmarks/yaml-floor.c -lyaml
+fi
+
+# measure LABEL COMMAND...: runs the command RUNS times, keeps the median
+# wall time; prints "wall cpu maxrss_kb" of that run.
+measure() {
+  local samples=() line
+  for _ in $(seq "$RUNS"); do
+    [ -n "${PREPARE:-}" ] && eval "$PREPARE"
+    line=$("$TIME" -f "%e %U %S %M" -o "$DATA/time.out" "$@" >/dev/null 2>"$DATA/stderr.out" && cat "$DATA/time.out") || {
+      echo "failed: $*" >&2; cat "$DATA/stderr.out" >&2; exit 1; }
+    samples+=("$(awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }' <<<"$line")")
+  done
+  printf '%s\n' "${samples[@]}" | sort -n | awk -v n="${#samples[@]}" 'NR == int((n + 1) / 2)'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "–" }'; }
+
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ { print $2 }') GB RAM; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| users | scenario | wall s | CPU s | peak MB | wall ÷ floor | CPU ÷ floor |"
+echo "|---:|---|---:|---:|---:|---:|---:|"
+
+for users in $SIZES; do
+  dir=$DATA/u$users
+  if [ ! -e "$dir/seats-changed.yaml" ]; then
+    python3 Benchmarks/generate.py --users "$users" --plans "$PLANS" --change "$CHANGE" --out "$dir"
+  fi
+  # The ledgers: one with only the catalog, one with the account applied.
+  if [ ! -e "$dir/applied.sqlite" ] || [ "$seatctl" -nt "$dir/applied.sqlite" ]; then
+    rm -f "$dir"/*.sqlite*
+    "$seatctl" catalog import "$dir/catalog.yaml" --state "sqlite:$dir/catalog.sqlite" >/dev/null
+    cp "$dir/catalog.sqlite" "$dir/applied.sqlite"
+    "$seatctl" apply "$dir/seats.yaml" --auto-approve --now "$NOW" --state "sqlite:$dir/applied.sqlite" >/dev/null
+  fi
+  state="--now $NOW --state sqlite:$dir/work.sqlite"
+  read -r fwall fcpu fmem <<<"$(measure "$floor" "$dir/seats.yaml")"
+  echo "| $users | libyaml floor (events only) | $fwall | $fcpu | $((fmem / 1024)) | 1.0× | 1.0× |"
+
+  row() {
+    local name=$1; shift
+    read -r wall cpu mem <<<"$(measure "$@")"
+    echo "| $users | $name | $wall | $cpu | $((mem / 1024)) | $(ratio "$wall" "$fwall") | $(ratio "$cpu" "$fcpu") |"
+  }
+  PREPARE="rm -f $dir/work.sqlite*; cp $dir/applied.sqlite $dir/work.sqlite"
+  row "validate" "$seatctl" validate "$dir/seats.yaml" $state
+  row "plan, no changes" "$seatctl" plan "$dir/seats.yaml" $state
+  percent=$(awk -v c="$CHANGE" 'BEGIN { print c * 100 }')
+  row "plan, $percent % changed" "$seatctl" plan "$dir/seats-changed.yaml" $state
+  plan_wall=$wall plan_cpu=$cpu
+  row "apply, $percent % changed" "$seatctl" apply "$dir/seats-changed.yaml" --auto-approve $state
+  # What apply adds to the plan it shows: the write transaction (snapshot
+  # re-read, engine, writes, journal, commit). Derived, not measured alone.
+  read -r dwall dcpu <<<"$(awk -v a="$wall" -v b="$plan_wall" -v c="$cpu" -v d="$plan_cpu" 'BEGIN { printf "%.2f %.2f", a - b, c - d }')"
+  echo "| $users | apply, $percent % changed: the store transaction (apply − plan) | $dwall | $dcpu | – | $(ratio "$dwall" "$fwall") | $(ratio "$dcpu" "$fcpu") |"
+  PREPARE="rm -f $dir/work.sqlite*; cp $dir/catalog.sqlite $dir/work.sqlite"
+  row "first apply" "$seatctl" apply "$dir/seats.yaml" --auto-approve $state
+  PREPARE=""
+  rm -f "$dir"/work.sqlite*
+done

@@ -40,7 +40,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "seatctl", dependencies: ["SeatCLI"]),
-        .testTarget(name: "SeatCoreTests", dependencies: ["SeatCore"]),
+        .testTarget(name: "SeatCoreTests", dependencies: ["SeatCore"], exclude: ["Golden"]),
         .testTarget(name: "SeatConfigTests", dependencies: ["SeatConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeatStoreTests", dependencies: ["SeatStore", "SeatPostgres"]),
         .testTarget(

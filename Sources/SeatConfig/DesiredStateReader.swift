@@ -210,7 +210,7 @@ struct DesiredStateReader {
         var seen: [String: (key: Int32, spelling: String)] = [:]
         seen.reserveCapacity(entries.count)
         for entry in entries {
-            let email = entry.name.lowercased()
+            let email = entry.name.lowercasedIfNeeded()
             if let first = seen[email] {
                 reader.report(.duplicateUser(email: entry.name, firstLine: reader.line(first.key),
                                              firstSpelling: first.spelling), at: entry.key)

@@ -75,7 +75,7 @@ public struct DesiredUser: Hashable, Sendable {
     public init(email: String, at location: SourceLocation? = nil, name: Located<String>? = nil,
                 role: Located<Role> = Located(.user), plans: [Located<String>] = [],
                 isPaused: Located<Bool> = Located(false), isExternal: Located<Bool> = Located(false)) {
-        self.email = email.lowercased()
+        self.email = email.lowercasedIfNeeded()
         self.location = location
         self.name = name
         self.role = role

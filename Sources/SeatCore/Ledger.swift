@@ -48,7 +48,7 @@ public struct LedgerUser: Hashable, Sendable, Codable {
     public var status: UserStatus
 
     public init(email: String, name: String? = nil, role: Role = .user, isExternal: Bool = false, status: UserStatus = .active) {
-        self.email = email.lowercased()
+        self.email = email.lowercasedIfNeeded()
         self.name = name
         self.role = role
         self.isExternal = isExternal
@@ -86,7 +86,7 @@ public struct License: Hashable, Sendable, Codable {
         self.createdAt = createdAt
         self.activatedAt = activatedAt
         self.endDate = endDate
-        self.assignedTo = assignedTo?.lowercased()
+        self.assignedTo = assignedTo?.lowercasedIfNeeded()
         self.sequence = sequence
     }
 

@@ -44,9 +44,13 @@ public enum FileRules {
                         at: first.location, hint: "remove its plans, or drop `external: true`"))
                 }
             }
+            // A user lists a handful of plans: scanning them beats building
+            // a set for each of 100,000 users; a long list gets the set.
             var seen: Set<String> = []
-            for plan in user.plans {
-                guard seen.insert(plan.value).inserted else {
+            let isShort = user.plans.count <= 16
+            for (index, plan) in user.plans.enumerated() {
+                let isRepeat = isShort ? user.plans[..<index].contains { $0.value == plan.value } : !seen.insert(plan.value).inserted
+                guard !isRepeat else {
                     diagnostics.append(Diagnostic(.error, code: RuleCode.invalidValue.rawValue,
                         "plan \"\(plan.value)\" is listed twice for \(user.email)", at: plan.location))
                     continue
@@ -94,7 +98,23 @@ public enum FileRules {
                       at: location, hint: "raise licenses to \(holders), or write `licenses: auto`")
     }
 
+    /// Whether two different plans of the user include the same product,
+    /// without allocating: the common case is a few plans with none shared.
+    static func mayShareProducts(_ user: DesiredUser, catalog: Catalog) -> Bool {
+        guard user.plans.count > 1 else { return false }
+        guard user.plans.count <= 8 else { return true }
+        for (index, first) in user.plans.enumerated() {
+            guard let a = catalog[first.value] else { continue }
+            for second in user.plans[(index + 1)...] where second.value != first.value {
+                guard let b = catalog[second.value] else { continue }
+                if a.products.contains(where: b.products.contains) { return true }
+            }
+        }
+        return false
+    }
+
     static func duplicateProducts(_ user: DesiredUser, catalog: Catalog) -> [Diagnostic] {
+        guard mayShareProducts(user, catalog: catalog) else { return [] }
         var owner: [String: String] = [:]
         var reported: Set<String> = []
         var diagnostics: [Diagnostic] = []

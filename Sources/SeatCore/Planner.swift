@@ -49,6 +49,12 @@ private struct Holdings {
 
     func holds(_ plan: String) -> Bool { current.contains { $0.plan == plan } }
 
+    /// True when no two current licenses share a plan (the normal case), so
+    /// each license is its own group and `byPlan` need not be built.
+    var isOnePerPlan: Bool {
+        current.count < 2 || current.count <= 16 && current.indices.allSatisfy { i in !current[..<i].contains { $0.plan == current[i].plan } }
+    }
+
     /// The current licenses grouped by plan, plans in order, licenses oldest first.
     var byPlan: [(plan: String, licenses: [License])] {
         var groups: [(plan: String, licenses: [License])] = []
@@ -95,6 +101,8 @@ private struct PlanWork {
     var unmanagedHolders: [String: Int] = [:]
     /// Users who need a license of a plan they don't hold, by plan.
     var newHolders: [String: [String]] = [:]
+    /// Emails of the file's users.
+    var inFile: Set<String> = []
 
     init(desired: DesiredState, ledger: LedgerSnapshot, catalog: Catalog, now: Date) {
         self.desired = desired
@@ -171,7 +179,6 @@ private struct PlanWork {
     }
 
     mutating func planUsers() {
-        var inFile: Set<String> = []
         inFile.reserveCapacity(desired.users.count)
         for user in desired.users {
             inFile.insert(user.email)
@@ -213,30 +220,50 @@ private struct PlanWork {
         }
 
         let held = holdings[email] ?? Holdings()
-        let wanted = user.isExternal.value ? [] : user.plans.map(\.value)
-        let wantedSet = Set(wanted)
+        let wanted = user.isExternal.value ? [] : user.plans
+        // A user lists a handful of plans: a scan beats hashing; a long list gets a set.
+        let wantedSet = wanted.count > 16 ? Set(wanted.map(\.value)) : []
+        func wants(_ plan: String) -> Bool {
+            wanted.count > 16 ? wantedSet.contains(plan) : wanted.contains { $0.value == plan }
+        }
         for license in held.expired.sorted(by: License.olderFirst) {
             diagnostics.append(.warning(.licenseExpired,
-                "license \(license.code) of plan \"\(license.plan)\" held by \(email) expired\(license.endDate.map { " on \($0)" } ?? ""); it is unassigned\(wantedSet.contains(license.plan) ? " and another license of the plan is assigned" : "")",
+                "license \(license.code) of plan \"\(license.plan)\" held by \(email) expired\(license.endDate.map { " on \($0)" } ?? ""); it is unassigned\(wants(license.plan) ? " and another license of the plan is assigned" : "")",
                 at: user.location))
             unassign(email, license)
         }
         var willBePaused = false
         var willBeActive = false
+        // Only the list the user's change needs is built: active plans for a pause, paused ones for a resume.
         var pausedPlans: [String] = []
         var activePlans: [String] = []
-        for (plan, licenses) in held.byPlan {
-            let keep = wantedSet.contains(plan) ? licenses.first : nil
-            for license in licenses where license != keep { unassign(email, license) }
-            if let keep {
-                keptHolders[plan, default: 0] += 1
-                if keep.status == .paused { willBePaused = true; pausedPlans.append(plan) } else { willBeActive = true; activePlans.append(plan) }
+        func keep(_ plan: String, _ license: License?) {
+            guard let license else { return }
+            keptHolders[plan, default: 0] += 1
+            if license.status == .paused {
+                willBePaused = true
+                if !user.isPaused.value { pausedPlans.append(plan) }
+            } else {
+                willBeActive = true
+                if user.isPaused.value { activePlans.append(plan) }
             }
         }
-        for plan in wanted where !held.holds(plan) && catalog[plan]?.isOffered(to: kind) == true {
+        if held.isOnePerPlan {
+            for license in held.current {
+                if wants(license.plan) { keep(license.plan, license) } else { unassign(email, license) }
+            }
+        } else {
+            for (plan, licenses) in held.byPlan {
+                let kept = wants(plan) ? licenses.first : nil
+                for license in licenses where license != kept { unassign(email, license) }
+                keep(plan, kept)
+            }
+        }
+        for located in wanted where !held.holds(located.value) && catalog[located.value]?.isOffered(to: kind) == true {
+            let plan = located.value
             newHolders[plan, default: []].append(email)
             willBeActive = true
-            activePlans.append(plan)
+            if user.isPaused.value { activePlans.append(plan) }
         }
         if user.isPaused.value, willBeActive {
             pauses.append(.pause(email: email, plans: activePlans.sorted()))
@@ -329,7 +356,6 @@ private struct PlanWork {
         var count = 0
         for user in desired.users where user.role.value == .administrator && !user.isPaused.value { count += 1 }
         if !desired.prune.value {
-            let inFile = Set(desired.users.map(\.email))
             for user in ledger.users where user.status == .active && user.role == .administrator && !inFile.contains(user.email) {
                 if holdings[user.email]?.isPaused != true { count += 1 }
             }

@@ -136,8 +136,9 @@ private struct EngineState {
     var codes: Set<String>
     /// Unassigned, non-expired, owned license codes by plan.
     var free: [String: Set<String>] = [:]
-    /// Non-expired owned licenses held, by user.
-    var held: [String: Set<String>] = [:]
+    /// Non-expired owned licenses held, by user. A user holds a handful, so
+    /// an array each: a set per user costs 100,000 allocations in a large account.
+    var held: [String: [String]] = [:]
     var owned: [String: Int] = [:]
     var contractStarts: [String: Day]
     var newContractStarts: [String: Day] = [:]
@@ -183,7 +184,7 @@ private struct EngineState {
             switch license.effectiveStatus(on: today) {
             case .active, .paused:
                 owned[license.plan, default: 0] += 1
-                if let holder = license.assignedTo { held[holder, default: []].insert(license.code) } else { free[license.plan, default: []].insert(license.code) }
+                if let holder = license.assignedTo { held[holder, default: []].appendIfMissing(license.code) } else { free[license.plan, default: []].insert(license.code) }
             case .expired, .removed:
                 break
             }
@@ -298,7 +299,7 @@ private struct EngineState {
             if license.activatedAt == nil { license.activatedAt = now }
             setLicense(license)
             free[plan]?.remove(chosen)
-            held[email, default: []].insert(chosen)
+            held[email, default: []].appendIfMissing(chosen)
             log(.assign, email, from: nil, to: "\(plan) (\(chosen))")
 
         case let .resume(email, _), let .pause(email, _):
@@ -322,7 +323,7 @@ private struct EngineState {
             let isOwned = license.effectiveStatus(on: today) == .active || license.effectiveStatus(on: today) == .paused
             if license.status == .paused { license.status = .active }
             setLicense(license)
-            held[email]?.remove(code)
+            held[email]?.removeAll { $0 == code }
             if isOwned {
                 free[plan, default: []].insert(code)
                 queues[plan] = nil
@@ -412,5 +413,11 @@ private struct EngineState {
             contractStarts: newContractStarts,
             deferrals: deferred.map(RecordedDeferral.init),
             journal: journal)
+    }
+}
+
+private extension Array where Element == String {
+    mutating func appendIfMissing(_ code: String) {
+        if !contains(code) { append(code) }
     }
 }

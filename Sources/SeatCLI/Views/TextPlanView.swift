@@ -26,9 +26,13 @@ struct TextPlanView: PlanView {
             out += "seatctl will perform the following actions:\n\n"
             if let change = set.accountChange { out += "  " + accountLine(change) + "\n" }
             let width = ChangeAction.allCases.map { $0.rawValue.count }.max()!
+            // Padded once per action, not once per change (a change set can hold 300,000).
+            let padded = Dictionary(uniqueKeysWithValues: ChangeAction.allCases.map {
+                ($0, $0.rawValue + String(repeating: " ", count: width - $0.rawValue.count))
+            })
             for (index, change) in set.changes.enumerated() {
                 let (symbol, colored) = marker(change.action)
-                let action = change.action.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+                let action = padded[change.action] ?? change.action.rawValue
                 let amount = (set.billing?.perChange[index].map { (change.action == .buy ? "; charge now " : "; credit ") + $0.formatted } ?? "")
                     + (set.billing?.commitments[index].map { ", billed every period until the contract renews on \($0)" } ?? "")
                 out += "  \(colored(symbol)) \(colored(action))  \(describe(change))\(amount)\n"

@@ -18,7 +18,7 @@ public struct LoaderLimits: Sendable, Hashable {
         self.maxNodes = maxNodes
     }
 
-    /// 256 MiB, 64 levels, 5,000,000 nodes: far beyond any real desired-state
-    /// or catalog file, far below what would hurt.
-    public static let standard = LoaderLimits(maxBytes: 256 << 20, maxDepth: 64, maxNodes: 5_000_000)
+    /// 256 MiB, 64 levels, 16,000,000 nodes: room for a 1,000,000-user file
+    /// (about 8,000,000 nodes), far below what would hurt.
+    public static let standard = LoaderLimits(maxBytes: 256 << 20, maxDepth: 64, maxNodes: 16_000_000)
 }

@@ -91,8 +91,10 @@ private struct PlanWork {
     /// Ledger users by email.
     var ledgerUsers: [String: LedgerUser] = [:]
     var holdings: [String: Holdings] = [:]
-    /// Owned (active or paused) licenses by plan.
-    var owned: [String: [License]] = [:]
+    /// How many licenses (active or paused) each plan owns.
+    var ownedCounts: [String: Int] = [:]
+    /// Owned licenses nobody holds, by plan (the holders' are in `holdings`).
+    var unassigned: [String: [License]] = [:]
     /// Licenses freed by unassignments in this change set, by plan.
     var freed: [String: [License]] = [:]
     /// Users who keep their license of a plan, by plan.
@@ -161,7 +163,8 @@ private struct PlanWork {
             let status = license.effectiveStatus(on: today)
             switch status {
             case .active, .paused:
-                owned[license.plan, default: []].append(license)
+                ownedCounts[license.plan, default: 0] += 1
+                if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
                 if let holder = license.assignedTo { holdings[holder, default: Holdings()].current.append(license) }
             case .expired:
                 if let holder = license.assignedTo { holdings[holder, default: Holdings()].expired.append(license) }
@@ -281,11 +284,11 @@ private struct PlanWork {
 
     mutating func planLicenses() {
         let declared = Dictionary(desired.plans.map { ($0.id.value, $0) }, uniquingKeysWith: { a, _ in a })
-        let planIDs = Set(declared.keys).union(owned.keys).union(newHolders.keys).sorted()
+        let planIDs = Set(declared.keys).union(ownedCounts.keys).union(newHolders.keys).sorted()
         for id in planIDs {
             let declaration = declared[id]
             if declaration != nil, catalog[id]?.isOffered(to: kind) != true { continue } // reported by FileRules
-            let ownedLicenses = owned[id] ?? []
+            let ownedCount = ownedCounts[id] ?? 0
             let kept = keptHolders[id] ?? 0
             let newcomers = newHolders[id] ?? []
             if declaration == nil && !newcomers.isEmpty { continue } // reported by FileRules
@@ -311,15 +314,15 @@ private struct PlanWork {
             // The pool of unassigned licenses after this change set's unassignments.
             // Unassigning resumes a paused license, so freed ones join as active.
             // Active licenses are taken before paused ones, each oldest first.
-            let pool = (ownedLicenses.filter { $0.assignedTo == nil } + (freed[id] ?? []).filter { $0.effectiveStatus(on: today) != .expired })
+            let pool = ((unassigned[id] ?? []) + (freed[id] ?? []).filter { $0.effectiveStatus(on: today) != .expired })
                 .map { license -> License in
                     var license = license
                     if license.assignedTo != nil { license.status = .active }
                     return license
                 }
                 .sorted(by: License.assignmentOrder)
-            if target > ownedLicenses.count {
-                buys.append(.buy(plan: id, count: target - ownedLicenses.count, from: ownedLicenses.count, to: target))
+            if target > ownedCount {
+                buys.append(.buy(plan: id, count: target - ownedCount, from: ownedCount, to: target))
             }
             var next = 0
             for email in newcomers.sorted() {
@@ -328,15 +331,15 @@ private struct PlanWork {
                 if next < pool.count { code = pool[next].code; next += 1 } else { code = nil }
                 assigns.append((id, email, .assign(email: email, plan: id, license: code)))
             }
-            if target < ownedLicenses.count {
-                let count = ownedLicenses.count - target
+            if target < ownedCount {
+                let count = ownedCount - target
                 // Removals take the newest unassigned licenses.
                 let candidates = pool[next...].sorted(by: License.olderFirst).suffix(count).reversed()
                 if let until = contractHold(plan: id) {
                     deferred.append(Deferral(action: .remove, plan: id, count: count, code: .contractTerm, until: until,
                                              location: declaration?.licenses.location ?? desired.plansLocation))
                 } else {
-                    removals.append(.remove(plan: id, count: count, from: ownedLicenses.count, to: target,
+                    removals.append(.remove(plan: id, count: count, from: ownedCount, to: target,
                                             licenses: candidates.map(\.code)))
                 }
             }
@@ -380,6 +383,11 @@ private struct PlanWork {
                                           timezone: account.timezone, closes: true,
                                           previousName: account.name, previousTimezone: account.timezone)
             // Closing removes the bundle license too.
+            var owned: [String: [License]] = [:]
+            for license in ledger.licenses {
+                let status = license.effectiveStatus(on: today)
+                if status == .active || status == .paused { owned[license.plan, default: []].append(license) }
+            }
             for (plan, licenses) in owned.sorted(by: { $0.key < $1.key }) where !removals.contains(where: { $0.plan == plan }) {
                 removals.append(.remove(plan: plan, count: licenses.count, from: licenses.count, to: 0,
                                         licenses: licenses.sorted(by: License.olderFirst).reversed().map(\.code)))

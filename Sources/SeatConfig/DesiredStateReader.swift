@@ -245,7 +245,10 @@ struct DesiredStateReader {
         var plans: [Located<String>] = []
         if let node = fields.value("plans"), let items = reader.stringList(node, field: "plans") {
             // A user holds a handful of plans: a linear search beats hashing.
-            for item in items {
+            // Without repeats (the normal case) the list is kept as read.
+            let hasRepeats = items.indices.contains { i in items[..<i].contains { $0.value == items[i].value } }
+            if !hasRepeats { plans = items }
+            for item in items where hasRepeats {
                 if let first = plans.first(where: { $0.value == item.value }) {
                     reader.report(.duplicateItem(item: item.value, field: "the plans of \(context())",
                                                  firstLine: first.location?.line ?? 0), at: item.location)

@@ -140,15 +140,22 @@ public enum FileRules {
         for domain in desired.blockedDomains { blocked.insert(domain.value.lowercased()) }
         let allowed = desired.emailDomains.map { $0.value.lowercased() }
         var diagnostics: [Diagnostic] = []
+        // Most users of a file share a domain: judge a domain once per run of users.
+        var last: (domain: Substring, match: String?, isAllowed: Bool)?
         for user in desired.users {
             guard let at = user.email.lastIndex(of: "@") else { continue }
-            let domain = String(user.email[user.email.index(after: at)...])
-            if let match = PublicEmailDomains.matches(domain, in: blocked) {
+            let tail = user.email[user.email.index(after: at)...]
+            if last?.domain != tail {
+                let domain = String(tail)
+                last = (tail, PublicEmailDomains.matches(domain, in: blocked),
+                        allowed.isEmpty || allowed.contains(where: { domain == $0 || domain.hasSuffix("." + $0) }))
+            }
+            guard let verdict = last else { continue }
+            if let match = verdict.match {
                 diagnostics.append(.error(.corporateEmail,
                     "\(user.email) uses \(match), a public mail domain; enterprise accounts need corporate addresses",
                     at: user.location, hint: "use the person's work address"))
-            } else if !allowed.isEmpty, !user.isExternal.value,
-                      !allowed.contains(where: { domain == $0 || domain.hasSuffix("." + $0) }) {
+            } else if !verdict.isAllowed, !user.isExternal.value {
                 diagnostics.append(.error(.corporateEmail,
                     "\(user.email) is not in the account's email domains (\(allowed.joined(separator: ", ")))",
                     at: user.location, hint: "add its domain to emailDomains, or mark an outside consultant `external: true`"))

@@ -65,6 +65,15 @@ private struct Holdings {
     }
 }
 
+/// What the ledger holds for one email.
+private struct LedgerEntry {
+    /// nil for an email that holds licenses but is not a user (a damaged ledger).
+    var user: LedgerUser?
+    var holdings = Holdings()
+    /// Set while planning when the file lists this email.
+    var isInFile = false
+}
+
 private struct PlanWork {
     let desired: DesiredState
     let ledger: LedgerSnapshot
@@ -88,9 +97,9 @@ private struct PlanWork {
     var terminations: [Change] = []
     var removals: [Change] = []
 
-    /// Ledger users by email.
-    var ledgerUsers: [String: LedgerUser] = [:]
-    var holdings: [String: Holdings] = [:]
+    /// The ledger by email: its user and their licenses, found with one
+    /// lookup per user of the file (a 100,000-user plan is mostly lookups).
+    var ledgerIndex: [String: LedgerEntry] = [:]
     /// How many licenses (active or paused) each plan owns.
     var ownedCounts: [String: Int] = [:]
     /// Owned licenses nobody holds, by plan (the holders' are in `holdings`).
@@ -103,8 +112,6 @@ private struct PlanWork {
     var unmanagedHolders: [String: Int] = [:]
     /// Users who need a license of a plan they don't hold, by plan.
     var newHolders: [String: [String]] = [:]
-    /// Emails of the file's users.
-    var inFile: Set<String> = []
 
     init(desired: DesiredState, ledger: LedgerSnapshot, catalog: Catalog, now: Date) {
         self.desired = desired
@@ -156,18 +163,17 @@ private struct PlanWork {
     // MARK: Ledger index
 
     mutating func indexLedger() {
-        ledgerUsers.reserveCapacity(ledger.users.count)
-        holdings.reserveCapacity(ledger.users.count)
-        for user in ledger.users { ledgerUsers[user.email] = user }
+        ledgerIndex.reserveCapacity(ledger.users.count)
+        for user in ledger.users { ledgerIndex[user.email, default: LedgerEntry()].user = user }
         for license in ledger.licenses {
             let status = license.effectiveStatus(on: today)
             switch status {
             case .active, .paused:
                 ownedCounts[license.plan, default: 0] += 1
                 if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
-                if let holder = license.assignedTo { holdings[holder, default: Holdings()].current.append(license) }
+                if let holder = license.assignedTo { ledgerIndex[holder, default: LedgerEntry()].holdings.current.append(license) }
             case .expired:
-                if let holder = license.assignedTo { holdings[holder, default: Holdings()].expired.append(license) }
+                if let holder = license.assignedTo { ledgerIndex[holder, default: LedgerEntry()].holdings.expired.append(license) }
             case .removed:
                 break
             }
@@ -182,15 +188,13 @@ private struct PlanWork {
     }
 
     mutating func planUsers() {
-        inFile.reserveCapacity(desired.users.count)
-        for user in desired.users {
-            inFile.insert(user.email)
-            planUser(user)
-        }
+        for user in desired.users { planUser(user) }
         // Users in the ledger but not in the file: kept (and warned about) or pruned.
-        let others = ledger.users.filter { $0.status == .active && !inFile.contains($0.email) }.sorted { $0.email < $1.email }
-        for user in others {
-            let held = holdings[user.email] ?? Holdings()
+        let others = ledgerIndex.values.compactMap { entry -> (LedgerUser, Holdings)? in
+            guard !entry.isInFile, let user = entry.user, user.status == .active else { return nil }
+            return (user, entry.holdings)
+        }.sorted { $0.0.email < $1.0.email }
+        for (user, held) in others {
             if desired.prune.value || (kind == .selfEmployed && desired.closeAccount.value) {
                 for license in (held.current + held.expired).sorted(by: License.olderFirst) {
                     unassign(user.email, license)
@@ -211,7 +215,12 @@ private struct PlanWork {
     mutating func planUser(_ user: DesiredUser) {
         let email = user.email
         let attributes = UserAttributes(name: user.name?.value, role: effectiveRole(user), isExternal: user.isExternal.value)
-        if let existing = ledgerUsers[email], existing.status == .active {
+        var entry = LedgerEntry()
+        if let slot = ledgerIndex.index(forKey: email) {
+            ledgerIndex.values[slot].isInFile = true
+            entry = ledgerIndex.values[slot]
+        }
+        if let existing = entry.user, existing.status == .active {
             let wanted = UserAttributes(name: user.name?.value ?? existing.name, role: attributes.role, isExternal: attributes.isExternal)
             let current = UserAttributes(name: existing.name, role: existing.role, isExternal: existing.isExternal)
             if wanted != current {
@@ -222,7 +231,7 @@ private struct PlanWork {
             addUsers.append((attributes.role, email, .addUser(email: email, attributes)))
         }
 
-        let held = holdings[email] ?? Holdings()
+        let held = entry.holdings
         let wanted = user.isExternal.value ? [] : user.plans
         // A user lists a handful of plans: a scan beats hashing; a long list gets a set.
         let wantedSet = wanted.count > 16 ? Set(wanted.map(\.value)) : []
@@ -359,14 +368,15 @@ private struct PlanWork {
         var count = 0
         for user in desired.users where user.role.value == .administrator && !user.isPaused.value { count += 1 }
         if !desired.prune.value {
-            for user in ledger.users where user.status == .active && user.role == .administrator && !inFile.contains(user.email) {
-                if holdings[user.email]?.isPaused != true { count += 1 }
+            for entry in ledgerIndex.values where !entry.isInFile {
+                guard let user = entry.user, user.status == .active, user.role == .administrator else { continue }
+                if !entry.holdings.isPaused { count += 1 }
             }
         }
         guard count == 0 else { return }
         // Point at the demotion or pause that removes the last administrator, if there is one.
         let culprit = desired.users.first { user in
-            guard let existing = ledgerUsers[user.email], existing.role == .administrator, existing.status == .active else { return false }
+            guard let existing = ledgerIndex[user.email]?.user, existing.role == .administrator, existing.status == .active else { return false }
             return user.role.value != .administrator || user.isPaused.value
         }
         let location = culprit.map { $0.role.value != .administrator ? ($0.role.location ?? $0.location) : ($0.isPaused.location ?? $0.location) }

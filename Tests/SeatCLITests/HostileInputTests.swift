@@ -55,9 +55,9 @@ import Testing
 
     static let cases: [Case] = [
         Case(name: "alias-bomb", content: .text(billionLaughs()), stderr: """
-            alias-bomb.yaml:9:20: error: aliases expand the file to more than 5000000 values [input_limit]
-                9 | g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
-                  |                    ^
+            alias-bomb.yaml:10:8: error: aliases expand the file to more than 16000000 values [input_limit]
+               10 | h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+                  |        ^
                hint: an alias may repeat a value, not multiply the file; write the values out
 
             """),

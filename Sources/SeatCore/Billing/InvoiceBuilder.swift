@@ -28,6 +28,8 @@ public struct InvoiceBuilder: Sendable {
         struct Key: Hashable { var plan: String; var span: BillingSpan; var periodDays: Int }
         var groups: [Key: [String]] = [:]
         var billed: [String: LicenseBilling] = [:]
+        // One record per active license: sized once, not grown through a dozen rehashes.
+        billed.reserveCapacity(licenses.count)
         for license in licenses where license.status == .active {
             if let end = license.endDate, end < date { continue }
             guard let entry = catalog[license.plan] else { continue }

@@ -59,7 +59,8 @@ extension PostgresLedgerStore {
         try insertAdjustments(writes.adjustments, account: id, session)
     }
 
-    /// Writes a copied account's billing records as they were.
+    /// Writes a copied account's billing records as they were; its
+    /// adjustments come with the billing documents (ids included).
     static func writeBilling(_ billing: AccountBilling, account id: String, _ session: PostgresSession) throws {
         try session.execute("""
             INSERT INTO account_billing (account, anchor, currency, credit_balance_minor, last_invoice_date, usage_gb)
@@ -67,7 +68,6 @@ extension PostgresLedgerStore {
                     \(billing.lastInvoiceDate?.description), \(billing.usageGB.map(Int64.init)))
             """)
         try upsertLicenseBilling(billing.licenses, account: id, session)
-        try insertAdjustments(billing.pendingAdjustments, account: id, session)
     }
 
     static func upsertLicenseBilling(_ licenses: [String: LicenseBilling], account id: String, _ session: PostgresSession) throws {

@@ -5,15 +5,15 @@ import SeatStore
 
 extension PostgresLedgerStore {
     /// The whole ledger in one `REPEATABLE READ READ ONLY` transaction: five
-    /// queries per account (never per user or license), the catalog and the journal.
+    /// queries per account (never per user or license), the catalog, the billing
+    /// documents and the journal.
     public func exportLedger() throws -> LedgerContents {
         try session.transaction(.readOnly) { session in
             LedgerContents(
                 catalog: try Self.readCatalog(session),
                 accounts: try Self.readAccountIDs(session).map { try Self.readSnapshot(account: $0, session) },
                 journal: try Self.readJournal(account: nil, since: nil, session),
-                billingDocuments: Int(try session.execute(PostgresQuery(unsafeSQL: LedgerContents.billingDocumentsSQL)).rows.first?
-                    .decode(Int64.self) ?? 0))
+                documents: try Self.readBillingDocuments(session))
         }
     }
 
@@ -31,6 +31,7 @@ extension PostgresLedgerStore {
                 try Self.persist(writes, account: writes.account.id, session)
                 if let billing = snapshot.billing { try Self.writeBilling(billing, account: writes.account.id, session) }
             }
+            try Self.writeBillingDocuments(export.documents, session)
             try Self.appendJournal(export.journal, session)
         }
     }

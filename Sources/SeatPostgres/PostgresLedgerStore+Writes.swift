@@ -197,12 +197,12 @@ extension PostgresLedgerStore {
         return result
     }
 
-    private static func inBatches<Row: Encodable>(_ rows: [Row], _ body: (String) throws -> Void) throws {
+    static func inBatches<Row: Encodable>(_ rows: [Row], _ body: (String) throws -> Void) throws {
         try inBatches(rows) { json, _ in try body(json) }
     }
 
     /// Calls `body` with each batch as a JSON array and its row count.
-    private static func inBatches<Row: Encodable>(_ rows: [Row], _ body: (String, Int) throws -> Void) throws {
+    static func inBatches<Row: Encodable>(_ rows: [Row], _ body: (String, Int) throws -> Void) throws {
         let encoder = JSONEncoder()
         var start = 0
         while start < rows.count {

@@ -3,8 +3,8 @@ import SeatCore
 
 /// A whole ledger as data, for `seatctl state copy`: the catalog, every
 /// account (as its snapshot: account row, users, licenses, contract terms,
-/// deferrals, billing state and pending charges and credits) and the whole
-/// journal in order. Locks are not part of it:
+/// deferrals, billing state and pending charges and credits), every billing
+/// document with its id and the whole journal in order. Locks are not part of it:
 /// they belong to the processes using one store.
 public struct LedgerContents: Hashable, Sendable {
     public var catalog: Catalog?
@@ -13,23 +13,17 @@ public struct LedgerContents: Hashable, Sendable {
     /// Oldest first, ties in the order they were written.
     public var journal: [JournalEntry]
 
-    /// Issued invoices, their lines' adjustments, payments and deliveries:
-    /// billing documents a copy does not carry yet (`state copy` refuses a
-    /// ledger that has any rather than drop them).
-    public var billingDocuments: Int
+    /// Invoices and their lines, payments, deliveries and adjustments, as
+    /// stored. The accounts' pending adjustments appear both here (with their
+    /// ids, which is what an import writes) and in their snapshots.
+    public var documents: BillingDocuments
 
-    public init(catalog: Catalog?, accounts: [LedgerSnapshot], journal: [JournalEntry], billingDocuments: Int = 0) {
+    public init(catalog: Catalog?, accounts: [LedgerSnapshot], journal: [JournalEntry], documents: BillingDocuments = BillingDocuments()) {
         self.catalog = catalog
         self.accounts = accounts
         self.journal = journal
-        self.billingDocuments = billingDocuments
+        self.documents = documents
     }
-
-    /// The query both stores count ``billingDocuments`` with.
-    public static let billingDocumentsSQL = """
-        SELECT (SELECT count(*) FROM invoices) + (SELECT count(*) FROM payments)
-             + (SELECT count(*) FROM invoice_deliveries) + (SELECT count(*) FROM adjustments WHERE invoice IS NOT NULL)
-        """
 
     /// What a copy verifies and reports.
     public var counts: LedgerCounts {
@@ -40,6 +34,11 @@ public struct LedgerContents: Hashable, Sendable {
             licenses: accounts.reduce(0) { $0 + $1.licenses.count },
             contractTerms: accounts.reduce(0) { $0 + $1.contractStarts.count },
             deferrals: accounts.reduce(0) { $0 + $1.deferrals.count },
+            invoices: documents.invoices.count,
+            invoiceLines: documents.invoiceLines.count,
+            payments: documents.payments.count,
+            deliveries: documents.deliveries.count,
+            adjustments: documents.adjustments.count,
             journalEntries: journal.count)
     }
 
@@ -60,11 +59,19 @@ public struct LedgerCounts: Hashable, Sendable {
     public var licenses: Int
     public var contractTerms: Int
     public var deferrals: Int
+    public var invoices: Int
+    public var invoiceLines: Int
+    public var payments: Int
+    public var deliveries: Int
+    /// Pending and invoiced.
+    public var adjustments: Int
     public var journalEntries: Int
 
     /// Label and count, in report order.
     public var rows: [(String, Int)] {
         [("catalog plans", catalogPlans), ("accounts", accounts), ("users", users), ("licenses", licenses),
-         ("contract terms", contractTerms), ("deferrals", deferrals), ("journal entries", journalEntries)]
+         ("contract terms", contractTerms), ("deferrals", deferrals), ("invoices", invoices), ("invoice lines", invoiceLines),
+         ("payments", payments), ("invoice deliveries", deliveries), ("adjustments", adjustments),
+         ("journal entries", journalEntries)]
     }
 }

@@ -4,7 +4,7 @@ import SeatCore
 
 extension SQLiteLedgerStore {
     /// The whole ledger in one read transaction: a fixed number of queries per account
-    /// (never per user or license), plus the catalog and the journal.
+    /// (never per user or license), plus the catalog, the billing documents and the journal.
     public func exportLedger() throws -> LedgerContents {
         try translating {
             try writer.read { db in
@@ -13,7 +13,7 @@ extension SQLiteLedgerStore {
                     catalog: try Self.readCatalog(db),
                     accounts: try ids.map { try Self.readSnapshot(account: $0, db) },
                     journal: try Self.readJournal(account: nil, since: nil, db),
-                    billingDocuments: try Int.fetchOne(db, sql: LedgerContents.billingDocumentsSQL) ?? 0)
+                    documents: try Self.readBillingDocuments(db))
             }
         }
     }
@@ -30,13 +30,15 @@ extension SQLiteLedgerStore {
                 try Self.persist(writes, account: writes.account.id, db)
                 if let billing = snapshot.billing { try Self.writeBilling(billing, account: writes.account.id, db) }
             }
+            try Self.writeBillingDocuments(export.documents, db)
             try Self.appendJournal(export.journal, db)
         }
     }
 }
 
 extension SQLiteLedgerStore {
-    /// Writes a copied account's billing records as they were.
+    /// Writes a copied account's billing records as they were; its
+    /// adjustments come with the billing documents (ids included).
     static func writeBilling(_ billing: AccountBilling, account id: String, _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO account_billing (account, anchor, currency, credit_balance_minor, last_invoice_date, usage_gb)
@@ -44,7 +46,5 @@ extension SQLiteLedgerStore {
             """, arguments: [id, StoredValue.text(billing.anchor), billing.currency, billing.creditBalance.minorUnits,
                              billing.lastInvoiceDate.map(StoredValue.text), billing.usageGB])
         try upsertLicenseBilling(billing.licenses, account: id, db)
-        try persistBilling(BillingWrites(anchor: billing.anchor, currency: billing.currency, creditBalance: billing.creditBalance,
-                                         adjustments: billing.pendingAdjustments), account: id, db)
     }
 }

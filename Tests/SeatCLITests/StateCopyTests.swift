@@ -19,9 +19,9 @@ import Testing
     static func copyAndCompare(_ seatctl: SeatctlRunner, from: String, to: String) throws {
         let copy = try seatctl.run(["state", "copy", "--to", to], environment: ["SEATCTL_STATE": from])
         #expect(copy.status == 0, "\(copy.stderr)")
-        #expect(copy.stdout.contains("  accounts              2       2\n"), "\(copy.stdout)")
+        #expect(copy.stdout.contains("  accounts                 2       2\n"), "\(copy.stdout)")
         #expect(copy.stdout.contains("  journal entries"), "\(copy.stdout)")
-        #expect(copy.stdout.contains("Verified: every count, the catalog, every account (lineage and serial included) and the journal are equal."))
+        #expect(copy.stdout.contains("Verified: every count, the catalog, every account (lineage and serial included), every billing document (ids included) and the journal are equal."))
         #expect(copy.stdout.contains("Serials: acme 2, beta 1"), "\(copy.stdout)")
         for command in [["history", "--format", "json"], ["status", "--format", "json", "--now", ConcurrencyTests.now],
                         ["catalog", "show"]] {

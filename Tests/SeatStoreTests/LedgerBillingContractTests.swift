@@ -82,8 +82,29 @@ struct LedgerBillingContractTests {
             #expect(billing.licenses["AAAA0001"]?.invoiceState == .paid && billing.licenses["AAAA0003"]?.invoiceState == nil)
             #expect(try store.journal(account: "acme", since: nil).suffix(4).map(\.action)
                         == ["send_invoice", "send_invoice", "pay_invoice", "set_usage"])
-            // A copy refuses to drop the billing documents.
-            #expect(try store.exportLedger().billingDocuments == 1 + 2 + 1 + 2)
+
+            // A copy carries every billing document, ids included, to every store.
+            let export = try store.exportLedger()
+            let counts = export.counts
+            let documentCounts: [Int] = [counts.invoices, counts.invoiceLines, counts.payments, counts.deliveries, counts.adjustments]
+            #expect(documentCounts == [1, stored.lines.count, 1, 2, 2])
+            #expect(export.documents.adjustments.map(\.invoice) == ["acme-2026-12-22", "acme-2026-12-22"])
+            #expect(export.documents.payments.map(\.method_reference) == ["pm_1"])
+            for target in StoreKind.allCases {
+                try target.withStore { ledger in
+                    let copy = try #require(ledger as? any BillingStore, "\(target) keeps no invoices")
+                    try copy.importLedger(export)
+                    #expect(try copy.exportLedger() == export, "copy to \(target)")
+                    #expect(try copy.invoices(account: "acme") == store.invoices(account: "acme"), "copy to \(target)")
+                    // New rows take ids after the copied ones.
+                    _ = try Self.apply(copy, [.buy(plan: "suite", count: 1, from: 2, to: 3)], at: SQLiteBillingTests.later,
+                                       codes: ["AAAA0004"])
+                    try copy.recordDelivery(invoice: "acme-2026-12-22", licenses: ["AAAA0004"], actor: "t", at: SQLiteBillingTests.later)
+                    let documents = try copy.exportLedger().documents
+                    #expect(documents.adjustments.map(\.id) == [1, 2, 3] && documents.adjustments.last?.invoice == nil)
+                    #expect(documents.deliveries.map(\.id) == [1, 2, 3])
+                }
+            }
         }
     }
 }

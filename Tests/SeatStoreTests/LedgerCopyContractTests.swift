@@ -27,7 +27,8 @@ struct LedgerCopyContractTests {
             try from.apply(account: "acme", expectedLineage: "lineage-acme", expectedSerial: 1) { _, _ in acme }
             let export = try from.exportLedger()
             #expect(export.counts == LedgerCounts(catalogPlans: 2, accounts: 2, users: 6, licenses: 8, contractTerms: 4,
-                                                  deferrals: 2, journalEntries: 1 + 4 + 4 + 1))
+                                                  deferrals: 2, invoices: 0, invoiceLines: 0, payments: 0, deliveries: 0,
+                                                  adjustments: 0, journalEntries: 1 + 4 + 4 + 1))
             #expect(export.accounts.map { $0.account?.serial } == [2, 1])
 
             try target.withStore { to in

@@ -67,7 +67,7 @@ struct StateCommand: ParsableCommand {
     struct Copy: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "copy",
-            abstract: "Copy the whole ledger (catalog, accounts, journal) from --state to an empty store, then verify the copy.")
+            abstract: "Copy the whole ledger (catalog, accounts, billing documents, journal) from --state to an empty store, then verify the copy.")
 
         @OptionGroup var options: GlobalOptions
         @Option(name: .long, help: ArgumentHelp("The target: a path, sqlite:PATH or postgres://…; it must hold no ledger yet.", valueName: "url"))
@@ -85,10 +85,6 @@ struct StateCommand: ParsableCommand {
                                        hint: "name another file or database with --to")
             }
             let export = try source.exportLedger()
-            guard export.billingDocuments == 0 else {
-                throw CLIError.message(
-                    "\(sourceLocation) holds \(export.billingDocuments) billing documents (invoices, payments, deliveries) that state copy does not carry yet; nothing was copied")
-            }
             let target = try LedgerOpener.open(targetLocation, lock: try session.lockSettings(actor: nil))
             try target.importLedger(export)
 
@@ -100,8 +96,9 @@ struct StateCommand: ParsableCommand {
                                        hint: "empty it and copy again")
             }
             let mismatched = zip(export.accounts, copied.accounts).filter { $0 != $1 }.compactMap { $0.0.account?.id }
-            guard mismatched.isEmpty, copied.catalog == export.catalog, copied.journal == export.journal else {
-                let what = mismatched.isEmpty ? "the catalog or journal" : "account " + mismatched.joined(separator: ", ")
+            guard mismatched.isEmpty, copied.catalog == export.catalog, copied.documents == export.documents,
+                  copied.journal == export.journal else {
+                let what = mismatched.isEmpty ? "the catalog, billing documents or journal" : "account " + mismatched.joined(separator: ", ")
                 throw CLIError.message("the copy at \(targetLocation) differs from the source in \(what); do not use it",
                                        hint: "empty it and copy again")
             }
@@ -109,7 +106,8 @@ struct StateCommand: ParsableCommand {
             var out = "Copied \(sourceLocation) → \(targetLocation)\n\n"
             out += Table.render(header: ["rows", "source", "target"],
                                 rows: zip(counts.rows, copied.counts.rows).map { [$0.0, String($0.1), String($1.1)] }, indent: "  ")
-            out += "\nVerified: every count, the catalog, every account (lineage and serial included) and the journal are equal.\n"
+            out += "\nVerified: every count, the catalog, every account (lineage and serial included), every billing document"
+                + " (ids included) and the journal are equal.\n"
             if !export.accounts.isEmpty {
                 out += "Serials: " + export.accounts.compactMap { snapshot in
                     snapshot.account.map { "\($0.id) \($0.serial)" }

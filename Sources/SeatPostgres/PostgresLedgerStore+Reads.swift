@@ -71,13 +71,16 @@ extension PostgresLedgerStore {
     }
 
     /// Oldest first; entries at the same instant in the order they were written.
-    static func readJournal(account: String?, since: Date?, _ session: PostgresSession) throws -> [JournalEntry] {
+    /// Oldest first; entries at the same instant in the order they were written.
+    /// With `idFrom`, entries at exactly `since` count only from that row id on.
+    static func readJournal(account: String?, since: Date?, idFrom: Int64? = nil, _ session: PostgresSession) throws -> [JournalEntry] {
         let sinceMilliseconds = since.map(milliseconds)
         return try session.jsonRows(JournalEntryRow.self, """
             SELECT coalesce(json_agg(json_build_object('at', at, 'account', account, 'actor', actor, 'action', action,
                 'subject', subject, 'from_value', from_value, 'to_value', to_value, 'serial', serial) ORDER BY at, id), '[]')::text
             FROM journal
             WHERE (\(account)::text IS NULL OR account = \(account)) AND (\(sinceMilliseconds)::bigint IS NULL OR at >= \(sinceMilliseconds))
+              AND (\(idFrom)::bigint IS NULL OR at > \(sinceMilliseconds) OR id >= \(idFrom))
             """).map { row in
             JournalEntry(at: date(row.at), account: row.account, actor: row.actor, action: row.action, subject: row.subject,
                          from: row.from_value, to: row.to_value, serial: Int(row.serial))

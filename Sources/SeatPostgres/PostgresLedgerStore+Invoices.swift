@@ -62,8 +62,7 @@ extension PostgresLedgerStore: BillingStore {
                 """)
             try session.execute("UPDATE invoices SET status = 'paid' WHERE id = \(id)")
             try session.execute("UPDATE license_billing SET invoice_state = 'paid' WHERE invoice = \(id)")
-            try Self.appendJournal([JournalEntry(at: at, account: invoice.account, actor: actor, action: "pay_invoice", subject: id,
-                                                 from: "open", to: "paid \(invoice.total.formatted) (payment method \(reference))",
+            try Self.appendJournal([.paidInvoice(invoice, reference: reference, actor: actor, at: at,
                                                  serial: try Self.serial(of: invoice.account, session))], session)
             invoice.status = .paid
             invoice.paymentReference = reference

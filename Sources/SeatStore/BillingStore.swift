@@ -45,3 +45,13 @@ public enum BillingStoreError: Error, Equatable, Sendable, CustomStringConvertib
         }
     }
 }
+
+extension JournalEntry {
+    /// The journal entry of a recorded payment, the same in every store:
+    /// the payment-method reference appears masked, never whole.
+    public static func paidInvoice(_ invoice: Invoice, reference: String, actor: String, at: Date, serial: Int) -> JournalEntry {
+        JournalEntry(at: at, account: invoice.account, actor: actor, action: "pay_invoice", subject: invoice.id,
+                     from: "open", to: "paid \(invoice.total.formatted) (payment method \(PaymentReference.masked(reference)))",
+                     serial: serial)
+    }
+}

@@ -141,9 +141,7 @@ extension SQLiteLedgerStore: BillingStore {
             try db.execute(sql: "UPDATE invoices SET status = 'paid' WHERE id = ?", arguments: [id])
             try db.execute(sql: "UPDATE license_billing SET invoice_state = 'paid' WHERE invoice = ?", arguments: [id])
             let serial = try Int.fetchOne(db, sql: "SELECT serial FROM accounts WHERE id = ?", arguments: [invoice.account]) ?? 0
-            try Self.appendJournal([JournalEntry(at: at, account: invoice.account, actor: actor, action: "pay_invoice", subject: id,
-                                                 from: "open", to: "paid \(invoice.total.formatted) (payment method \(PaymentReference.masked(reference)))",
-                                                 serial: serial)], db)
+            try Self.appendJournal([.paidInvoice(invoice, reference: reference, actor: actor, at: at, serial: serial)], db)
             invoice.status = .paid
             invoice.paymentReference = reference
             return invoice

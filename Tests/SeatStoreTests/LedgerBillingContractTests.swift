@@ -70,8 +70,12 @@ struct LedgerBillingContractTests {
 
             try store.recordDelivery(invoice: "acme-2026-12-22", licenses: ["AAAA0001", "AAAA0002"], actor: "t", at: SQLiteBillingTests.later)
             #expect(try store.invoice(id: "acme-2026-12-22")?.sentAt == SQLiteBillingTests.later)
-            let paid = try store.recordPayment(invoice: "acme-2026-12-22", reference: "pm_1", actor: "t", at: SQLiteBillingTests.later)
-            #expect(paid.status == .paid && paid.paymentReference == "pm_1")
+            let paid = try store.recordPayment(invoice: "acme-2026-12-22", reference: "pm_secret_4242", actor: "t", at: SQLiteBillingTests.later)
+            #expect(paid.status == .paid && paid.paymentReference == "pm_secret_4242")
+            // The journal keeps the reference masked in every store.
+            let payment = try #require(try store.journal(account: "acme", since: nil).last)
+            #expect(payment.action == "pay_invoice" && payment.to == "paid 64.50 USD (payment method \(PaymentReference.masked("pm_secret_4242")))")
+            #expect(!(payment.to ?? "").contains("pm_secret_4242"))
             #expect(try store.invoices(account: "acme") == [paid])
             #expect(throws: BillingStoreError.alreadyPaid("acme-2026-12-22")) {
                 try store.recordPayment(invoice: "acme-2026-12-22", reference: "pm_1", actor: "t", at: SQLiteBillingTests.later)
@@ -89,7 +93,7 @@ struct LedgerBillingContractTests {
             let documentCounts: [Int] = [counts.invoices, counts.invoiceLines, counts.payments, counts.deliveries, counts.adjustments]
             #expect(documentCounts == [1, stored.lines.count, 1, 2, 2])
             #expect(export.documents.adjustments.map(\.invoice) == ["acme-2026-12-22", "acme-2026-12-22"])
-            #expect(export.documents.payments.map(\.method_reference) == ["pm_1"])
+            #expect(export.documents.payments.map(\.method_reference) == ["pm_secret_4242"])
             for target in StoreKind.allCases {
                 try target.withStore { ledger in
                     let copy = try #require(ledger as? any BillingStore, "\(target) keeps no invoices")

@@ -22,6 +22,14 @@ public struct InvoiceBuilder: Sendable {
     /// The invoice dated `date`, and the billing records of the licenses it bills.
     public func invoice(account: String, date: Day, billing: AccountBilling, licenses: [License])
         -> (invoice: Invoice, billed: [String: LicenseBilling]) {
+        build(account: account, date: date, billing: billing, licenses: licenses, recordsBilled: true)
+    }
+
+    /// The invoice dated `date`; with `recordsBilled` also the billing record
+    /// of every license it bills (one per license: only an issued invoice
+    /// needs them, a preview of 200,000 licenses should not build them).
+    private func build(account: String, date: Day, billing: AccountBilling, licenses: [License], recordsBilled: Bool)
+        -> (invoice: Invoice, billed: [String: LicenseBilling]) {
         let cycle = billing.cycle
         let invoiceEnd = cycle.invoicePeriod(containing: date).end
         let id = Invoice.id(account: account, date: date)
@@ -29,7 +37,7 @@ public struct InvoiceBuilder: Sendable {
         var groups: [Key: [String]] = [:]
         var billed: [String: LicenseBilling] = [:]
         // One record per active license: sized once, not grown through a dozen rehashes.
-        billed.reserveCapacity(licenses.count)
+        if recordsBilled { billed.reserveCapacity(licenses.count) }
         for license in licenses where license.status == .active {
             if let end = license.endDate, end < date { continue }
             guard let entry = catalog[license.plan] else { continue }
@@ -58,6 +66,7 @@ public struct InvoiceBuilder: Sendable {
                 : Proration.amount(price: entry.price, count: codes.count, remainingDays: key.span.days, periodDays: key.periodDays)
             lines.append(InvoiceLine(kind: .recurring, plan: key.plan, count: codes.count, span: key.span,
                                      periodDays: key.periodDays, amount: amount))
+            guard recordsBilled else { continue }
             for (code, share) in zip(codes.sorted(), BillingRecorder.shares(of: amount, count: codes.count)) {
                 billed[code] = LicenseBilling(billedUntil: key.span.end, paid: share, invoiceState: .invoiced, invoice: id)
             }
@@ -75,7 +84,7 @@ public struct InvoiceBuilder: Sendable {
 
     /// The next invoice as it stands: dated ``AccountBilling/nextInvoiceDate``.
     public func next(account: String, billing: AccountBilling, licenses: [License]) -> Invoice {
-        invoice(account: account, date: billing.nextInvoiceDate, billing: billing, licenses: licenses).invoice
+        build(account: account, date: billing.nextInvoiceDate, billing: billing, licenses: licenses, recordsBilled: false).invoice
     }
 }
 

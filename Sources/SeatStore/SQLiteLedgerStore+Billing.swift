@@ -11,7 +11,9 @@ extension SQLiteLedgerStore: BillingStore {
     /// The account's billing records with three queries, or nil (one
     /// query) for an account that has none yet (written before "v2", or by
     /// an apply that recorded no billing).
-    static func readBilling(_ account: LedgerAccount, _ db: Database) throws -> AccountBilling? {
+    /// `expectedLicenses` sizes the license records' map once (one record
+    /// per license the snapshot read).
+    static func readBilling(_ account: LedgerAccount, expectedLicenses: Int = 0, _ db: Database) throws -> AccountBilling? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT anchor, currency, credit_balance_minor, last_invoice_date, usage_gb FROM account_billing WHERE account = ?
             """), arguments: [account.id]) else { return nil }
@@ -23,10 +25,24 @@ extension SQLiteLedgerStore: BillingStore {
         let licenseRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT code, billed_until, paid_minor, invoice_state, invoice FROM license_billing WHERE account = ?
             """), arguments: [account.id])
+        billing.licenses.reserveCapacity(expectedLicenses)
+        // Most licenses share a handful of billed-until days: parse each text once in a row.
+        var lastDay: (text: String, day: Day)?
         while let row = try licenseRows.next() {
             let state: String? = try row.decode(atIndex: 3)
+            let dayText: String = try row.decode(atIndex: 1)
+            let billedUntil: Day
+            if let lastDay, lastDay.text == dayText {
+                billedUntil = lastDay.day
+            } else {
+                guard let day = StoredValue.day(dayText) else {
+                    throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
+                }
+                billedUntil = day
+                lastDay = (dayText, day)
+            }
             billing.licenses[try row.decode(atIndex: 0)] = LicenseBilling(
-                billedUntil: try decodeDay(row, 1, optional: false)!,
+                billedUntil: billedUntil,
                 paid: Money(minorUnits: try row.decode(atIndex: 2), currency: currency),
                 invoiceState: state.flatMap(InvoiceState.init(rawValue:)), invoice: try row.decode(atIndex: 4))
         }

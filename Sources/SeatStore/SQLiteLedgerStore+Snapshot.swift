@@ -78,7 +78,7 @@ extension SQLiteLedgerStore {
 
         return LedgerSnapshot(
             account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals,
-            billing: try readBilling(account, db))
+            billing: try readBilling(account, expectedLicenses: licenses.count, db))
     }
 
     /// Whether no license of any account has `code`.

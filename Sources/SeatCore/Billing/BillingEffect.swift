@@ -34,20 +34,26 @@ public struct BillingEffect: Hashable, Sendable {
                                  nextInvoice: InvoiceBuilder(catalog: catalog).next(account: account.id, billing: billing, licenses: snapshot.licenses),
                                  perChange: [:])
         }
-        let existing = Set(snapshot.licenses.map(\.code))
         var counter = 0
         let engine = ApplyEngine(actor: "plan", now: changeSet.now, catalog: catalog, drawCode: {
             counter += 1
             return "~" + String(counter)
         }, drawLineage: { "plan" })
-        let writes = try engine.writes(for: changeSet, on: snapshot, isCodeFree: { !existing.contains($0) })
+        // The engine never draws a code its snapshot holds, and "~n" is no
+        // license code: no second set of the account's codes is needed.
+        let writes = try engine.writes(for: changeSet, on: snapshot, isCodeFree: { _ in true })
         guard let billingWrites = writes.billing else { throw ApplyError(step: 0, reason: "the apply records no billing") }
         let billing = snapshot.billing.map { $0.applying(billingWrites) } ?? billingWrites.initialBilling
         // The licenses after the apply, in one pass (no re-sorting: only the
         // invoice's totals depend on them).
         let changed = Dictionary(writes.licenses.map { ($0.code, $0) }, uniquingKeysWith: { _, new in new })
-        var afterLicenses = snapshot.licenses.map { changed[$0.code] ?? $0 }
-        afterLicenses += writes.licenses.filter { !existing.contains($0.code) }
+        var replaced: Set<String> = []
+        var afterLicenses = snapshot.licenses.map { license in
+            guard let new = changed[license.code] else { return license }
+            replaced.insert(license.code)
+            return new
+        }
+        afterLicenses += writes.licenses.filter { !replaced.contains($0.code) }
         let today = Day(changeSet.now, inZoneNamed: writes.account.timezone)
 
         // Each buy's and removal's own amount, replayed with the same recorder.

@@ -56,7 +56,7 @@ public struct ApplyEngine {
         state.logAccountChange(changeSet.accountChange, previous: snapshot.account)
         for (index, change) in changeSet.changes.enumerated() {
             do {
-                try state.apply(change) { used in try self.freshCode(isCodeFree: isCodeFree, used: used) }
+                try state.apply(change) { isUsed in try self.freshCode(isCodeFree: isCodeFree, isUsed: isUsed) }
             } catch let error as ApplyError {
                 throw ApplyError(step: index + 1, reason: error.reason, code: error.code)
             }
@@ -73,10 +73,10 @@ public struct ApplyEngine {
         return writes
     }
 
-    private func freshCode(isCodeFree: (String) throws -> Bool, used: Set<String>) throws -> String {
+    private func freshCode(isCodeFree: (String) throws -> Bool, isUsed: (String) -> Bool) throws -> String {
         for _ in 0..<1000 {
             let code = drawCode()
-            if !used.contains(code), try isCodeFree(code) { return code }
+            if !isUsed(code), try isCodeFree(code) { return code }
         }
         throw ApplyError(step: 0, reason: "could not draw an unused license code")
     }
@@ -132,8 +132,6 @@ private struct EngineState {
     var licenses: [String: License]
     var changedUsers: Set<String> = []
     var changedLicenses: Set<String> = []
-    /// Every code in the snapshot or drawn in this apply.
-    var codes: Set<String>
     /// Unassigned, non-expired, owned license codes by plan.
     var free: [String: Set<String>] = [:]
     /// Non-expired owned licenses held, by user. A user holds a handful, so
@@ -177,9 +175,8 @@ private struct EngineState {
         today = Day(now, inZoneNamed: account.timezone)
         users = Dictionary(snapshot.users.map { ($0.email, $0) }, uniquingKeysWith: { a, _ in a })
         licenses = Dictionary(snapshot.licenses.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        codes = Set(licenses.keys)
         contractStarts = snapshot.contractStarts
-        nextSequence = (snapshot.licenses.map(\.sequence).max() ?? 0) + 1
+        nextSequence = (snapshot.licenses.lazy.map(\.sequence).max() ?? 0) + 1
         for license in snapshot.licenses {
             switch license.effectiveStatus(on: today) {
             case .active, .paused:
@@ -236,7 +233,8 @@ private struct EngineState {
         return user
     }
 
-    mutating func apply(_ change: Change, newCode: (Set<String>) throws -> String) throws {
+    /// `newCode` draws a license code that `isUsed` (its argument) refuses.
+    mutating func apply(_ change: Change, newCode: ((String) -> Bool) throws -> String) throws {
         let subject = change.user.flatMap { users[$0] }
         let wasAdministrator = subject.map(isActiveAdministrator) ?? false
         let adminsBefore = activeAdministrators
@@ -264,8 +262,8 @@ private struct EngineState {
             }
             var bought: [String] = []
             for _ in 0..<count {
-                let code = try newCode(codes)
-                codes.insert(code)
+                // Every code of the snapshot or drawn in this apply is a key of `licenses`.
+                let code = try newCode { licenses[$0] != nil }
                 bought.append(code)
                 setLicense(License(code: code, plan: plan, status: .active, createdAt: now, sequence: nextSequence))
                 nextSequence += 1

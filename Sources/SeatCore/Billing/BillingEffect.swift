@@ -63,7 +63,9 @@ public struct BillingEffect: Hashable, Sendable {
         for (index, change) in changeSet.changes.enumerated() {
             let before = recorder.adjustments.count
             switch change {
-            case let .buy(plan, count, _, _): recorder.bought(plan: plan, codes: (0..<count).map { "~\(index)-\($0)" })
+            // The removals name licenses of the ledger, never one bought here:
+            // a purchase's per-license records would never be read.
+            case let .buy(plan, count, _, _): recorder.charged(plan: plan, count: count)
             case let .remove(plan, _, _, _, codes): recorder.removed(plan: plan, codes: codes)
             default: continue
             }

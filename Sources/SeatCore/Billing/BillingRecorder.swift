@@ -28,15 +28,24 @@ public struct BillingRecorder: Sendable {
 
     /// Records the purchase of `codes` (all of `plan`).
     public mutating func bought(plan: String, codes: [String]) {
-        guard let entry = catalog[plan], !codes.isEmpty else { return }
+        guard let charge = charged(plan: plan, count: codes.count) else { return }
+        for (code, share) in zip(codes, Self.shares(of: charge.amount, count: codes.count)) {
+            set(code, LicenseBilling(billedUntil: charge.billedUntil, paid: share))
+        }
+    }
+
+    /// Records only the charge for buying `count` licenses of `plan`, no
+    /// record per license: what pricing a plan needs, whose licenses have no
+    /// codes yet. Returns the end of the billed time and the amount charged.
+    @discardableResult
+    public mutating func charged(plan: String, count: Int) -> (billedUntil: Day, amount: Money)? {
+        guard let entry = catalog[plan], count > 0 else { return nil }
         let period = billing.cycle.period(entry.billing, containing: today)
         let span = BillingSpan(start: today, end: period.end)
-        let amount = Proration.amount(price: entry.price, count: codes.count, remainingDays: span.days, periodDays: period.days)
-        adjustments.append(Adjustment(kind: .charge, plan: plan, count: codes.count, span: span, periodDays: period.days,
+        let amount = Proration.amount(price: entry.price, count: count, remainingDays: span.days, periodDays: period.days)
+        adjustments.append(Adjustment(kind: .charge, plan: plan, count: count, span: span, periodDays: period.days,
                                       amount: amount, at: now))
-        for (code, share) in zip(codes, Self.shares(of: amount, count: codes.count)) {
-            set(code, LicenseBilling(billedUntil: period.end, paid: share))
-        }
+        return (period.end, amount)
     }
 
     /// Records the removal of `codes` (all of `plan`): one credit line per

@@ -89,11 +89,8 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
         expectedSerial: Int,
         _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
     ) throws -> LedgerWrites {
-        ApplyPausePoint.beforeTransaction.reached()
-        let lock = try acquireLock(account: account, settings: lockSettings)
-        let writes: LedgerWrites
-        do {
-            writes = try session.transaction(.write) { connection in
+        try lockedApply(account: account, settings: lockSettings) { lock in
+            try session.transaction(.write) { connection in
                 try Self.checkHeld(lock, connection)
                 let snapshot = try Self.readSnapshot(account: account, connection)
                 try snapshot.requireCurrent(account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial)
@@ -104,12 +101,14 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                 ApplyPausePoint.beforeCommit.reached()
                 return writes
             }
-        } catch {
-            try? releaseLock(lock)
-            throw error
         }
-        ApplyPausePoint.afterCommit.reached()
-        return writes
+    }
+
+    /// One indexed query on the license code (its primary key).
+    public func account(ofLicense code: String) throws -> String? {
+        try session.transaction(.readOnly) { session in
+            try session.execute("SELECT account FROM licenses WHERE code = \(code)").rows.first.map { try $0.decode(String.self) }
+        }
     }
 
     public func journal(account: String?, since: Date?) throws -> [JournalEntry] {

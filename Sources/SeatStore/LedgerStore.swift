@@ -45,8 +45,7 @@ public protocol LedgerStore: AnyObject, Sendable {
     func journal(account: String?, since: Date?) throws -> [JournalEntry]
 
     /// The account that holds (or held) the license with this code, or nil.
-    /// Codes are unique across the ledger. The default reads every account's
-    /// snapshot; a store should answer it with one indexed query.
+    /// Codes are unique across the ledger; one indexed query.
     func account(ofLicense code: String) throws -> String?
 
     /// Takes `account`'s lock in a transaction of its own, waiting as
@@ -76,11 +75,23 @@ public protocol LedgerStore: AnyObject, Sendable {
 }
 
 extension LedgerStore {
-    public func account(ofLicense code: String) throws -> String? {
-        for id in try accountIDs() where try snapshot(account: id).licenses.contains(where: { $0.code == code }) {
-            return id
+    /// The frame every store's apply runs in: take the account's lock (in a
+    /// transaction of its own, waiting as `settings` say), run `transaction`
+    /// (which checks the lock is still held and deletes it as it commits),
+    /// and release the lock if anything fails. The test-only pause points
+    /// before the transaction and after the commit are here too.
+    public func lockedApply<T>(account: String, settings: LockSettings, _ transaction: (LockRecord) throws -> T) throws -> T {
+        ApplyPausePoint.beforeTransaction.reached()
+        let lock = try acquireLock(account: account, settings: settings)
+        let result: T
+        do {
+            result = try transaction(lock)
+        } catch {
+            try? releaseLock(lock)
+            throw error
         }
-        return nil
+        ApplyPausePoint.afterCommit.reached()
+        return result
     }
 }
 

@@ -165,11 +165,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         expectedSerial: Int,
         _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
     ) throws -> LedgerWrites {
-        ApplyPausePoint.beforeTransaction.reached()
-        let lock = try acquireLock(account: account, settings: lockSettings)
-        let writes: LedgerWrites
-        do {
-            writes = try write { db in
+        try lockedApply(account: account, settings: lockSettings) { lock in
+            try write { db in
                 try Self.checkHeld(lock, db)
                 let writes = try Self.applyChecked(
                     account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial, makeWrites, db)
@@ -177,12 +174,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 ApplyPausePoint.beforeCommit.reached()
                 return writes
             }
-        } catch {
-            try? releaseLock(lock)
-            throw error
         }
-        ApplyPausePoint.afterCommit.reached()
-        return writes
     }
 
     /// The body of an apply inside its transaction: read, check, compute, persist.

@@ -54,22 +54,9 @@ import Testing
     /// and returns once it is there.
     static func startPausedApply(_ seatctl: SeatctlRunner, _ file: String, state: String, actor: String,
                                  environment: [String: String] = [:]) throws -> Process {
-        let marker = seatctl.directory.appendingPathComponent("paused-\(UUID().uuidString)").path
-        let process = Process()
-        process.executableURL = SeatctlRunner.binary
-        process.arguments = ["apply", file, "--auto-approve", "--now", now]
-        process.currentDirectoryURL = seatctl.directory
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": seatctl.directory.path, "SEATCTL_STATE": state,
-                               "SEATCTL_ACTOR": actor, "SEATCTL_TEST_PAUSE_AT": "before-commit",
-                               "SEATCTL_TEST_PAUSE_MARKER": marker].merging(environment) { _, new in new }
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Polls for the marker the hook writes; gives up if the process ends first.
-        while !FileManager.default.fileExists(atPath: marker), process.isRunning {
-            usleep(20_000)
-        }
+        let (process, marker) = try seatctl.startPaused(
+            ["apply", file, "--auto-approve", "--now", now], at: "before-commit",
+            environment: ["SEATCTL_STATE": state, "SEATCTL_ACTOR": actor].merging(environment) { _, new in new })
         #expect(FileManager.default.fileExists(atPath: marker), "the apply never reached its pause point")
         return process
     }

@@ -125,24 +125,9 @@ import Glibc
     /// Starts `seatctl apply` paused at `point`, kills it with SIGKILL once it
     /// says it is there, and returns the point its marker names.
     static func killApply(_ seatctl: SeatctlRunner, at point: String) throws -> String? {
-        let marker = seatctl.directory.appendingPathComponent("paused").path
-        let process = Process()
-        process.executableURL = SeatctlRunner.binary
-        process.arguments = ["apply", "--auto-approve", "seats.yaml", "--now", now]
-        process.currentDirectoryURL = seatctl.directory
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": seatctl.directory.path,
-                           "SEATCTL_TEST_PAUSE_AT": point, "SEATCTL_TEST_PAUSE_MARKER": marker]
-        environment.merge(seatctl.environment) { _, new in new }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The process sleeps for a minute at the point; wait for its marker
-        // (or its end, should it never get there).
-        while !FileManager.default.fileExists(atPath: marker), process.isRunning {
-            usleep(10_000)
-        }
+        // The process waits at the point; startPaused returns once its marker
+        // is there (or it ended, should it never get there).
+        let (process, marker) = try seatctl.startPaused(["apply", "--auto-approve", "seats.yaml", "--now", now], at: point)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "\(point): killed, not finished")

@@ -91,19 +91,10 @@ import Testing
     @Test func aSignalDuringARoundLetsItFinish() throws {
         let seatctl = try SeatctlRunner.appliedAcme()
         try seatctl.write("seats.yaml", try seatctl.read("seats.yaml").replacingOccurrences(of: "  time-monthly:\n    licenses: 4\n", with: "  time-monthly:\n    licenses: 5\n"))
-        let marker = seatctl.directory.appendingPathComponent("paused").path
-        let process = Process()
-        process.executableURL = SeatctlRunner.binary
-        process.arguments = ["reconcile", "seats.yaml", "--every", "1h", "--now", Self.now]
-        process.currentDirectoryURL = seatctl.directory
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": seatctl.directory.path, "SEATCTL_ACTOR": "test", "NO_COLOR": "1",
-                               "SEATCTL_TEST_PAUSE_AT": "before-commit", "SEATCTL_TEST_PAUSE_MARKER": marker]
         let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
         // The round is inside its transaction, every row written, not yet committed.
-        while !FileManager.default.fileExists(atPath: marker) && process.isRunning { usleep(20_000) }
+        let (process, marker) = try seatctl.startPaused(
+            ["reconcile", "seats.yaml", "--every", "1h", "--now", Self.now], at: "before-commit", output: out)
         kill(process.processIdentifier, SIGTERM)
         // Let the paused round go on once the signal is delivered.
         usleep(200_000)

@@ -45,11 +45,39 @@ struct SeatctlRunner {
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        process.environment = processEnvironment(extra)
+        return try Self.execute(process, input: input)
+    }
+
+    /// A minimal PATH/HOME, then ``environment``, then `extra`.
+    private func processEnvironment(_ extra: [String: String]) -> [String: String] {
         var env = ["PATH": "/usr/bin:/bin", "HOME": directory.path]
         env.merge(environment) { _, new in new }
         env.merge(extra) { _, new in new }
-        process.environment = env
-        return try Self.execute(process, input: input)
+        return env
+    }
+
+    /// Starts seatctl with `arguments`, stopped by the test-only hook
+    /// (`SEATCTL_TEST_PAUSE_AT`) at `point`, and returns once it is there (its
+    /// marker file exists) or has ended. Deleting the marker lets it go on.
+    /// Standard output goes to `output`, or /dev/null like the rest.
+    func startPaused(_ arguments: [String], at point: String, environment extra: [String: String] = [:],
+                     output: Pipe? = nil) throws -> (process: Process, marker: String) {
+        let marker = directory.appendingPathComponent("paused-\(UUID().uuidString)").path
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = processEnvironment(extra.merging(
+            ["SEATCTL_TEST_PAUSE_AT": point, "SEATCTL_TEST_PAUSE_MARKER": marker]) { _, new in new })
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output ?? FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while !FileManager.default.fileExists(atPath: marker), process.isRunning {
+            usleep(10_000)
+        }
+        return (process, marker)
     }
 
     /// Runs seatctl under a pseudo-terminal (util-linux `script`), so that

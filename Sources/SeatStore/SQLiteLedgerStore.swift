@@ -90,7 +90,22 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// `-shm` files nor takes locks: a damaged ledger is refused with every
     /// byte of its companions as they were. Where SQLite cannot open such a
     /// connection (no URI support), the ordinary checks still apply.
+    ///
+    /// Companions also exist while another process has the ledger open, and
+    /// an `immutable` connection that reads the file while that process
+    /// checkpoints sees half-copied pages: a damaged-looking file is checked
+    /// again a few times, and refused only when it stays damaged.
     static func checkIntactWithoutWriting(_ path: String) throws {
+        for attempt in 1... {
+            do {
+                return try checkIntactOnce(path)
+            } catch LedgerError.unusable where attempt < 5 {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+    }
+
+    private static func checkIntactOnce(_ path: String) throws {
         guard let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) else { return }
         var configuration = Configuration()
         configuration.readonly = true

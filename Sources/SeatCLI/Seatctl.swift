@@ -22,7 +22,7 @@ public struct Seatctl: ParsableCommand {
     public static func runMain(_ arguments: [String]? = nil) -> Never {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            try PhaseTimes.measure("command") { try command.run() }
             Foundation.exit(0)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)

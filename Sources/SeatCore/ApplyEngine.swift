@@ -50,8 +50,34 @@ public struct ApplyEngine {
         self.drawLineage = drawLineage
     }
 
+    /// The rows applying `changeSet` to `snapshot` writes. `isCodeFree` is
+    /// asked about every license code drawn.
     public func writes(for changeSet: ChangeSet, on snapshot: LedgerSnapshot,
                        isCodeFree: (String) throws -> Bool) throws -> LedgerWrites {
+        try withoutActuallyEscaping(isCodeFree) { isCodeFree in
+            try writes(for: changeSet, on: snapshot, codes: LicenseCodeCheck(isFree: isCodeFree))
+        }
+    }
+
+    /// The rows applying `changeSet` to `snapshot` writes, with license codes
+    /// that `codes` says no account of the ledger uses: the codes are drawn
+    /// against the snapshot, then checked in one batch; should any be taken,
+    /// the change set is worked out again without them.
+    public func writes(for changeSet: ChangeSet, on snapshot: LedgerSnapshot, codes: LicenseCodeCheck) throws -> LedgerWrites {
+        var excluded: Set<String> = []
+        for _ in 0..<8 {
+            let writes = try compute(changeSet, on: snapshot) { code in
+                try !excluded.contains(code) && codes.isFree(code)
+            }
+            let taken = writes.boughtCodes.isEmpty ? [] : try codes.taken(writes.boughtCodes)
+            if taken.isEmpty { return writes }
+            excluded.formUnion(taken)
+        }
+        throw ApplyError(step: 0, reason: "could not draw unused license codes")
+    }
+
+    private func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot,
+                         isCodeFree: (String) throws -> Bool) throws -> LedgerWrites {
         var state = try EngineState(changeSet: changeSet, snapshot: snapshot, actor: actor, now: now, lineage: drawLineage)
         state.logAccountChange(changeSet.accountChange, previous: snapshot.account)
         for (index, change) in changeSet.changes.enumerated() {
@@ -410,7 +436,8 @@ private struct EngineState {
             licenses: changedLicenses.compactMap { licenses[$0] }.sorted { $0.sequence < $1.sequence },
             contractStarts: newContractStarts,
             deferrals: deferred.map(RecordedDeferral.init),
-            journal: journal)
+            journal: journal,
+            boughtCodes: billingEvents.flatMap { $0.removes ? [] : $0.codes })
     }
 }
 

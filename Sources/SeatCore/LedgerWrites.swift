@@ -19,10 +19,14 @@ public struct LedgerWrites: Hashable, Sendable {
     public var journal: [JournalEntry]
     /// Charges, credits and license billing states; nil when the engine ran without a catalog.
     public var billing: BillingWrites?
+    /// The codes of the licenses bought in this apply, in the order bought.
+    /// They are the last of `licenses`, which a store inserts rather than
+    /// updates; empty when unknown (every license is then upserted).
+    public var boughtCodes: [String]
 
     public init(account: LedgerAccount, isNewAccount: Bool, users: [LedgerUser] = [], licenses: [License] = [],
                 contractStarts: [String: Day] = [:], deferrals: [RecordedDeferral] = [], journal: [JournalEntry] = [],
-                billing: BillingWrites? = nil) {
+                billing: BillingWrites? = nil, boughtCodes: [String] = []) {
         self.account = account
         self.isNewAccount = isNewAccount
         self.users = users
@@ -31,6 +35,17 @@ public struct LedgerWrites: Hashable, Sendable {
         self.deferrals = deferrals
         self.journal = journal
         self.billing = billing
+        self.boughtCodes = boughtCodes
+    }
+
+    /// The index in `licenses` from which on every license is one bought
+    /// in this apply (`licenses.count` when none is, or when the licenses
+    /// do not end with `boughtCodes`).
+    public var firstBoughtLicense: Int {
+        let first = licenses.count - boughtCodes.count
+        guard !boughtCodes.isEmpty, first >= 0,
+              licenses[first...].map(\.code) == boughtCodes else { return licenses.count }
+        return first
     }
 }
 

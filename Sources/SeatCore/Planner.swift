@@ -14,12 +14,24 @@ public struct Planner: Sendable {
     }
 
     public func plan(_ desired: DesiredState, against ledger: LedgerSnapshot, now: Date) -> ChangeSet {
+        plan(desired, against: ledger, now: now, pricedBy: BillingEffect.pricingEngine(now: now, catalog: catalog)).changeSet
+    }
+
+    /// Plans as ``plan(_:against:now:)`` does, pricing the change set with
+    /// `engine`, the engine that is to apply it: the rows it computed for
+    /// `ledger` come back with the change set (nil when the plan has errors
+    /// or nothing for the engine to do), so an apply that finds the ledger
+    /// exactly as `ledger` persists them without working them out again.
+    public func plan(_ desired: DesiredState, against ledger: LedgerSnapshot, now: Date,
+                     pricedBy engine: ApplyEngine) -> (changeSet: ChangeSet, writes: LedgerWrites?) {
         var work = PlanWork(desired: desired, ledger: ledger, catalog: catalog, now: now)
         work.run()
         var set = work.result()
-        guard !set.hasErrors else { return set }
+        guard !set.hasErrors else { return (set, nil) }
         do {
-            set.billing = try BillingEffect.compute(set, on: ledger, catalog: catalog)
+            let (billing, writes) = try BillingEffect.compute(set, on: ledger, catalog: catalog, engine: engine)
+            set.billing = billing
+            return (set, writes)
         } catch let error as ApplyError where error.code == .storageAllowance {
             // `storage_allowance`: point at the first plan whose removal is to blame.
             let plan = set.changes.first { $0.action == .remove }?.plan
@@ -30,7 +42,7 @@ public struct Planner: Sendable {
         } catch {
             // Any other failure is the apply's to report; the plan shows no billing.
         }
-        return set
+        return (set, nil)
     }
 }
 

@@ -63,8 +63,8 @@ public struct PortalPlan: Hashable, Sendable {
     /// (the store's current one). The journal entry of a termination also
     /// records the user's last work day.
     public func writes(engine: ApplyEngine, on snapshot: LedgerSnapshot,
-                       isCodeFree: (String) throws -> Bool) throws -> LedgerWrites {
-        var writes = try engine.writes(for: changeSet, on: snapshot, isCodeFree: isCodeFree)
+                       codes: LicenseCodeCheck) throws -> LedgerWrites {
+        var writes = try engine.writes(for: changeSet, on: snapshot, codes: codes)
         if case let .terminate(email, lastWorkDay?) = operation {
             for index in writes.journal.indices
             where writes.journal[index].action == ChangeAction.terminateUser.rawValue && writes.journal[index].subject == email {

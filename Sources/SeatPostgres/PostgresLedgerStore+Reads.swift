@@ -66,8 +66,11 @@ extension PostgresLedgerStore {
                               billing: try readBilling(account: id, session))
     }
 
-    static func isCodeFree(_ code: String, _ session: PostgresSession) throws -> Bool {
-        try session.execute("SELECT 1 FROM licenses WHERE code = \(code)").rows.isEmpty
+    /// Which of `codes` a license of any account has: one query for the
+    /// whole batch, the codes bound as one text array.
+    static func takenCodes(_ codes: [String], _ session: PostgresSession) throws -> Set<String> {
+        guard !codes.isEmpty else { return [] }
+        return Set(try session.execute("SELECT code FROM licenses WHERE code = ANY(\(codes))").rows.map { try $0.decode(String.self) })
     }
 
     /// Oldest first; entries at the same instant in the order they were written.

@@ -87,7 +87,7 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
         account: String,
         expectedLineage: String?,
         expectedSerial: Int,
-        _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
+        _ makeWrites: (LedgerSnapshot, _ codes: LicenseCodeCheck) throws -> LedgerWrites
     ) throws -> LedgerWrites {
         try lockedApply(account: account, settings: lockSettings) { lock in
             try session.transaction(.write) { connection in
@@ -95,7 +95,7 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                 let snapshot = try Self.readSnapshot(account: account, connection)
                 try snapshot.requireCurrent(account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial)
                 ApplyPausePoint.afterSnapshot.reached()
-                let writes = try makeWrites(snapshot) { code in try Self.isCodeFree(code, connection) }
+                let writes = try makeWrites(snapshot, LicenseCodeCheck { codes in try Self.takenCodes(codes, connection) })
                 try Self.persist(writes, account: account, connection)
                 try Self.deleteLock(lock, connection)
                 ApplyPausePoint.beforeCommit.reached()

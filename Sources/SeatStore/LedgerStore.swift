@@ -30,15 +30,16 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// store reads the account's snapshot, throws ``LedgerError/stale`` unless
     /// its lineage and serial equal the expected ones (nil lineage and serial 0
     /// for an account that must not exist yet), calls `makeWrites` with the
-    /// snapshot and a function that tells whether a license code is unused in
-    /// the whole ledger, persists the returned writes and commits. Anything
+    /// snapshot and a check of which license codes are used anywhere in the
+    /// ledger (one query per batch of codes), persists the returned writes
+    /// and commits. Anything
     /// thrown rolls everything back. Returns the writes that were persisted.
     @discardableResult
     func apply(
         account: String,
         expectedLineage: String?,
         expectedSerial: Int,
-        _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
+        _ makeWrites: (LedgerSnapshot, _ codes: LicenseCodeCheck) throws -> LedgerWrites
     ) throws -> LedgerWrites
 
     /// Journal entries, oldest first, for one account or all, from `since` on.

@@ -81,10 +81,13 @@ extension SQLiteLedgerStore {
             billing: try readBilling(account, expectedLicenses: licenses.count, db))
     }
 
-    /// Whether no license of any account has `code`.
-    static func isCodeFree(_ code: String, _ db: Database) throws -> Bool {
-        let statement = try db.cachedStatement(sql: "SELECT 1 FROM licenses WHERE code = ?")
-        return try Int.fetchOne(statement, arguments: [code]) == nil
+    /// Which of `codes` a license of any account has: one query for the
+    /// whole batch, the codes passed as one JSON array.
+    static func takenCodes(_ codes: [String], _ db: Database) throws -> Set<String> {
+        guard !codes.isEmpty else { return [] }
+        let json = String(decoding: try JSONEncoder().encode(codes), as: UTF8.self)
+        let statement = try db.cachedStatement(sql: "SELECT code FROM licenses WHERE code IN (SELECT value FROM json_each(?))")
+        return Set(try String.fetchAll(statement, arguments: [json]))
     }
 
     /// An enumeration stored as its raw value; an unknown one is most likely

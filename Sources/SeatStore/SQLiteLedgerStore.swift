@@ -178,7 +178,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         account: String,
         expectedLineage: String?,
         expectedSerial: Int,
-        _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites
+        _ makeWrites: (LedgerSnapshot, _ codes: LicenseCodeCheck) throws -> LedgerWrites
     ) throws -> LedgerWrites {
         try lockedApply(account: account, settings: lockSettings) { lock in
             try write { db in
@@ -195,13 +195,13 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// The body of an apply inside its transaction: read, check, compute, persist.
     private static func applyChecked(
         account: String, expectedLineage: String?, expectedSerial: Int,
-        _ makeWrites: (LedgerSnapshot, _ isCodeFree: (String) throws -> Bool) throws -> LedgerWrites, _ db: Database
+        _ makeWrites: (LedgerSnapshot, _ codes: LicenseCodeCheck) throws -> LedgerWrites, _ db: Database
     ) throws -> LedgerWrites {
-        let snapshot = try Self.readSnapshot(account: account, db)
+        let snapshot = try PhaseTimes.measure("reread") { try Self.readSnapshot(account: account, db) }
         try snapshot.requireCurrent(account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial)
         ApplyPausePoint.afterSnapshot.reached()
-        let writes = try makeWrites(snapshot) { code in try Self.isCodeFree(code, db) }
-        try Self.persist(writes, account: account, db)
+        let writes = try makeWrites(snapshot, LicenseCodeCheck { codes in try Self.takenCodes(codes, db) })
+        try PhaseTimes.measure("persist") { try Self.persist(writes, account: account, db) }
         return writes
     }
 

@@ -105,7 +105,7 @@ import Testing
                                  users: [DesiredUser(email: "root@rnd.example", role: Located(.administrator), plans: [Located("time-monthly")])])
         let created = Planner(catalog: catalog).plan(start, against: .empty, now: clock)
         try store.apply(account: "rnd", expectedLineage: nil, expectedSerial: 0) { snapshot, free in
-            try engine("test").writes(for: created, on: snapshot, isCodeFree: free)
+            try engine("test").writes(for: created, on: snapshot, codes: free)
         }
 
         let plans = ["time-monthly", "issues-monthly", "full-suite-monthly", "projects-monthly", "self-employed-monthly"]
@@ -133,7 +133,7 @@ import Testing
             let portal = PortalPlanner(catalog: catalog).plan(operation, against: snapshot, account: "rnd", now: clock)
             guard portal.hasChanges else { continue }
             let writes = try store.apply(account: "rnd", expectedLineage: snapshot.account?.lineage, expectedSerial: snapshot.account?.serial ?? 0) {
-                current, free in try portal.writes(engine: engine("portal:random"), on: current, isCodeFree: free)
+                current, free in try portal.writes(engine: engine("portal:random"), on: current, codes: free)
             }
             #expect(writes.account.serial == (snapshot.account?.serial ?? 0) + 1)
             applied += 1

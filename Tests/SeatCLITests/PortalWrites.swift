@@ -17,7 +17,7 @@ enum PortalWrites {
                             changes: changes(snapshot))
         let engine = ApplyEngine(actor: actor, now: now)
         try store.apply(account: account, expectedLineage: set.lineage, expectedSerial: set.serial) { snapshot, isCodeFree in
-            try engine.writes(for: set, on: snapshot, isCodeFree: isCodeFree)
+            try engine.writes(for: set, on: snapshot, codes: isCodeFree)
         }
     }
 

@@ -55,6 +55,46 @@ private typealias F = Fixtures
     #expect(writes.licenses.map(\.code) == ["FRESH002"])
 }
 
+@Test func engineChecksDrawnCodesInOneBatchAndRedrawsTakenOnes() throws {
+    let set = F.plan(F.desired(plans: [F.plan("suite-monthly", .exact(3))],
+                               users: [F.user("alice@acme.com", role: .administrator, plans: ["suite-monthly"])]))
+    let codes = F.CodeSource()
+    let engine = ApplyEngine(actor: "t", now: F.now, drawCode: codes.draw, drawLineage: { "l" })
+    // The ledger's other accounts hold NEW00002; the store answers per batch.
+    var batches: [[String]] = []
+    let check = LicenseCodeCheck { batch in
+        batches.append(batch)
+        return Set(batch).intersection(["NEW00002"])
+    }
+    let writes = try engine.writes(for: set, on: .empty, codes: check)
+    // One batch for the first three codes, one for the second try, which
+    // never draws the taken code again.
+    #expect(batches == [["NEW00001", "NEW00002", "NEW00003"], ["NEW00004", "NEW00005", "NEW00006"]])
+    #expect(writes.boughtCodes == ["NEW00004", "NEW00005", "NEW00006"])
+    #expect(writes.licenses.map(\.code) == ["NEW00004", "NEW00005", "NEW00006"])
+    #expect(writes.firstBoughtLicense == 0)
+    #expect(writes.journal.filter { $0.action == "assign" }.map(\.to) == ["suite-monthly (NEW00004)"])
+}
+
+@Test func engineListsBoughtLicensesLast() throws {
+    let ledger = LedgerSnapshot(account: F.account, users: [LedgerUser(email: "alice@acme.com", role: .administrator)], licenses: [
+        F.license("AAAA0001", "suite-monthly", to: "alice@acme.com", sequence: 1),
+    ])
+    let desired = F.desired(plans: [F.plan("suite-monthly", .exact(2))],
+                            users: [F.user("alice@acme.com", role: .administrator, plans: []), F.user("bob@acme.com", plans: ["suite-monthly"])])
+    let set = F.plan(desired, ledger)
+    let engine = ApplyEngine(actor: "t", now: F.now, drawCode: F.CodeSource().draw, drawLineage: { "l" })
+    let writes = try engine.writes(for: set, on: ledger, codes: .unchecked)
+    // alice's license is unassigned (updated), one license is bought (inserted).
+    #expect(writes.licenses.map(\.code) == ["AAAA0001", "NEW00001"])
+    #expect(writes.boughtCodes == ["NEW00001"])
+    #expect(writes.firstBoughtLicense == 1)
+    // Writes whose licenses do not end with the bought ones say none is bought.
+    var edited = writes
+    edited.licenses.reverse()
+    #expect(edited.firstBoughtLicense == 2)
+}
+
 @Test func engineRefusesAChangeSetForAnotherLedger() {
     let ledger = LedgerSnapshot(account: F.account, users: [LedgerUser(email: "alice@acme.com", role: .administrator)])
     var set = F.plan(F.desired(plans: [], users: [F.user("alice@acme.com", role: .administrator)]), ledger)

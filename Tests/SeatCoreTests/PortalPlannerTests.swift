@@ -197,6 +197,6 @@ import Testing
     static func apply(_ plan: PortalPlan, on ledger: LedgerSnapshot = ledger) throws -> LedgerWrites {
         let codes = Fixtures.CodeSource()
         let engine = ApplyEngine(actor: "portal:alice", now: Fixtures.now, drawCode: codes.draw)
-        return try plan.writes(engine: engine, on: ledger) { _ in true }
+        return try plan.writes(engine: engine, on: ledger, codes: .unchecked)
     }
 }

@@ -16,7 +16,7 @@ struct LedgerBillingContractTests {
         let engine = ApplyEngine(actor: "t", now: now, catalog: SQLiteBillingTests.catalog,
                                  drawCode: { remaining.removeFirst() }, drawLineage: { "lineage" })
         let writes = try store.apply(account: "acme", expectedLineage: set.lineage, expectedSerial: set.serial) { snapshot, isFree in
-            try engine.writes(for: set, on: snapshot, isCodeFree: isFree)
+            try engine.writes(for: set, on: snapshot, codes: isFree)
         }
         let after = try store.snapshot(account: "acme")
         #expect(after == before.applying(writes))

@@ -186,6 +186,9 @@ struct LedgerStoreContractTests {
                 #expect(try !isCodeFree("A0000004"))  // removed licenses keep their code
                 #expect(try isCodeFree("B0000001"))
                 #expect(try isCodeFree("a0000001"))  // codes are exact: upper case only
+                // A batch is answered in one query: the taken codes, whatever their order.
+                #expect(try isCodeFree.taken(["B0000001", "A0000004", "a0000001", "A0000001", "A0000001"]) == ["A0000001", "A0000004"])
+                #expect(try isCodeFree.taken([]).isEmpty)
                 return Sample.creation("beta", codePrefix: "B")
             }
             #expect(throws: Boom.self) {

@@ -57,7 +57,7 @@ import Testing
                 guard !set.hasErrors, set.hasChanges else { continue }
                 let engine = ApplyEngine(actor: "round-trip", now: now)
                 let writes = try store.apply(account: "acme", expectedLineage: set.lineage, expectedSerial: set.serial) { snapshot, isFree in
-                    try engine.writes(for: set, on: snapshot, isCodeFree: isFree)
+                    try engine.writes(for: set, on: snapshot, codes: isFree)
                 }
                 applied += 1
                 let after = try store.snapshot(account: "acme")

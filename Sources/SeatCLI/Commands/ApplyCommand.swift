@@ -29,7 +29,7 @@ struct ApplyCommand: ParsableCommand {
         // The ledger file is created only when there is something to write:
         // a refused, declined or failed apply leaves no file behind.
         let existing = try session.existingStore(actor: actor)
-        let planning = try Planning(file: file, session: session, store: existing)
+        let planning = try Planning(file: file, session: session, store: existing, actor: actor)
         try planning.show(session)
         let changeSet = planning.changeSet
         guard changeSet.hasChanges || changeSet.rewritesDeferrals else { return }
@@ -44,7 +44,8 @@ struct ApplyCommand: ParsableCommand {
             guard Console.readLine() == "yes" else { throw CLIError.declined }
         }
 
-        let writes = try Applying.run(changeSet, catalog: planning.catalog, store: existing, session: session, actor: actor)
+        let writes = try Applying.run(changeSet, catalog: planning.catalog, store: existing, session: session, actor: actor,
+                                      prepared: planning.prepared)
         Applying.reportDone(changeSet, writes, options: options)
     }
 

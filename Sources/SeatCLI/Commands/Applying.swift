@@ -69,17 +69,27 @@ enum Applying {
         return violations
     }
 
+    /// The engine that applies change sets in this command's name.
+    static func engine(actor: String, catalog: Catalog, session: Session) -> ApplyEngine {
+        ApplyEngine(actor: actor, now: session.now, catalog: catalog)
+    }
+
     /// Applies exactly `changeSet` in one transaction: the engine re-checks
     /// every step against the ledger as it is now, and the store refuses
     /// the whole change set when the account's lineage or serial moved.
+    /// With `prepared` rows, worked out by the same engine while planning,
+    /// an unchanged ledger gets them without the engine running again.
     @discardableResult
     static func run(_ changeSet: ChangeSet, catalog: Catalog, store existing: (any LedgerStore)?, session: Session,
-                    actor: String) throws -> LedgerWrites {
+                    actor: String, prepared: PreparedWrites? = nil) throws -> LedgerWrites {
         let store = try existing ?? session.store(actor: actor)
-        let engine = ApplyEngine(actor: actor, now: session.now, catalog: catalog)
-        return try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
-            snapshot, isCodeFree in
-            try engine.writes(for: changeSet, on: snapshot, isCodeFree: isCodeFree)
+        let engine = engine(actor: actor, catalog: catalog, session: session)
+        return try PhaseTimes.measure("apply") {
+            try store.apply(account: changeSet.account, expectedLineage: changeSet.lineage, expectedSerial: changeSet.serial) {
+                snapshot, codes in
+                if let prepared, try prepared.fits(snapshot, codes: codes) { return prepared.writes }
+                return try PhaseTimes.measure("engine") { try engine.writes(for: changeSet, on: snapshot, codes: codes) }
+            }
         }
     }
 
@@ -97,5 +107,22 @@ enum Applying {
                 Console.out("\nRecorded the deferred changes. Ledger serial \(writes.account.serial).\n")
             }
         }
+    }
+}
+
+/// The rows an apply writes, worked out by the apply engine while the plan
+/// was priced, and the snapshot they were worked out on. The engine is a
+/// pure function of the change set, the snapshot, its actor, clock and
+/// catalog: inside the apply's transaction, a snapshot equal to this one
+/// gets exactly these rows, so the engine need not run twice.
+struct PreparedWrites {
+    let snapshot: LedgerSnapshot
+    let writes: LedgerWrites
+
+    /// True when the ledger is still exactly as planned against and no
+    /// account of it took one of the codes drawn for the licenses bought.
+    func fits(_ current: LedgerSnapshot, codes: LicenseCodeCheck) throws -> Bool {
+        guard PhaseTimes.measure("compare", { current == snapshot }) else { return false }
+        return try writes.boughtCodes.isEmpty || codes.taken(writes.boughtCodes).isEmpty
     }
 }

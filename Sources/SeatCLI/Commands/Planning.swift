@@ -11,15 +11,35 @@ struct Planning {
     let changeSet: ChangeSet
     /// What changed outside an apply since the account's latest apply.
     let drift: [DriftItem]
+    /// The rows the apply engine computed for `changeSet` on `snapshot`
+    /// while pricing it, when planning for an apply (see ``PreparedWrites``).
+    let prepared: PreparedWrites?
 
     /// `store` is nil when no ledger exists yet: the plan is then made
     /// against an empty ledger and the built-in catalog, creating nothing.
-    init(file: String, session: Session, store: (any LedgerStore)?) throws {
-        (desired, source) = try session.loadDesired(file)
-        catalog = try session.catalog(from: store)
-        snapshot = try store?.snapshot(account: desired.account.value) ?? .empty
-        changeSet = Planner(catalog: catalog).plan(desired, against: snapshot, now: session.now)
-        drift = try Planning.drift(store: store, snapshot: snapshot, catalog: catalog, now: session.now)
+    /// `actor` is given when the plan is to be applied: the plan is then
+    /// priced by the very engine that applies it, and its rows kept.
+    init(file: String, session: Session, store: (any LedgerStore)?, actor: String? = nil) throws {
+        (desired, source) = try PhaseTimes.measure("load") { try session.loadDesired(file) }
+        let catalog = try session.catalog(from: store)
+        self.catalog = catalog
+        let account = desired.account.value
+        let snapshot = try PhaseTimes.measure("snapshot") { try store?.snapshot(account: account) ?? .empty }
+        self.snapshot = snapshot
+        let desired = desired
+        let planner = Planner(catalog: catalog)
+        if let actor {
+            let engine = Applying.engine(actor: actor, catalog: catalog, session: session)
+            let (changeSet, writes) = PhaseTimes.measure("plan") { planner.plan(desired, against: snapshot, now: session.now, pricedBy: engine) }
+            self.changeSet = changeSet
+            prepared = writes.map { PreparedWrites(snapshot: snapshot, writes: $0) }
+        } else {
+            changeSet = PhaseTimes.measure("plan") { planner.plan(desired, against: snapshot, now: session.now) }
+            prepared = nil
+        }
+        drift = try PhaseTimes.measure("drift") {
+            try Planning.drift(store: store, snapshot: snapshot, catalog: catalog, now: session.now)
+        }
     }
 
     /// Drift of the snapshot's account; none without a ledger or an account.
@@ -36,6 +56,10 @@ struct Planning {
     /// Prints the plan in the chosen format; errors also go to standard error
     /// with the offending lines. Throws `.reported` when the plan has errors.
     func show(_ session: Session) throws {
+        try PhaseTimes.measure("show") { try render(session) }
+    }
+
+    private func render(_ session: Session) throws {
         let options = session.options
         switch options.format {
         case .json:

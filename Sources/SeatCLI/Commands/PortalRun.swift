@@ -63,8 +63,8 @@ struct PortalRun {
         let writes: LedgerWrites
         do {
             writes = try store.apply(account: account, expectedLineage: snapshot.account?.lineage, expectedSerial: snapshot.account?.serial ?? 0) {
-                current, isCodeFree in
-                try plan.writes(engine: engine, on: current, isCodeFree: isCodeFree)
+                current, codes in
+                try plan.writes(engine: engine, on: current, codes: codes)
             }
         } catch LedgerError.stale(_, _, let expected, _, let found) {
             throw CLIError.message("account \"\(account)\" changed while \(operation.command) ran (serial \(expected) expected, \(found) found); nothing was changed",

@@ -95,7 +95,7 @@ struct ReconcileRound {
             let session = try Session(options)
             round.at = session.now
             let existing = try session.existingStore(actor: actor)
-            let planning = try Planning(file: file, session: session, store: existing)
+            let planning = try Planning(file: file, session: session, store: existing, actor: actor)
             let set = planning.changeSet
             round.account = set.account
             round.changes = set.changes.count + (set.accountChange == nil ? 0 : 1)
@@ -116,7 +116,8 @@ struct ReconcileRound {
                 round.result = .converged
                 return round
             }
-            let writes = try Applying.run(set, catalog: planning.catalog, store: existing, session: session, actor: actor)
+            let writes = try Applying.run(set, catalog: planning.catalog, store: existing, session: session, actor: actor,
+                                          prepared: planning.prepared)
             round.result = .applied
             round.serial = writes.account.serial
             return round

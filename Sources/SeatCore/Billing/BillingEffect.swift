@@ -26,22 +26,43 @@ public struct BillingEffect: Hashable, Sendable {
     /// The effect of applying `changeSet` to `snapshot`, or the reason it
     /// cannot be applied (an ``ApplyError``, e.g. `storage_allowance`).
     public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog) throws -> BillingEffect {
+        try compute(changeSet, on: snapshot, catalog: catalog, engine: pricingEngine(now: changeSet.now, catalog: catalog)).effect
+    }
+
+    /// The engine a plan is priced with when nothing is to be applied: it
+    /// journals as "plan" and numbers new licenses `~1`, `~2`, … (no
+    /// license code has a `~`, so none is taken).
+    public static func pricingEngine(now: Date, catalog: Catalog) -> ApplyEngine {
+        let counter = Counter()
+        return ApplyEngine(actor: "plan", now: now, catalog: catalog, drawCode: { "~" + String(counter.next()) },
+                           drawLineage: { "plan" })
+    }
+
+    private final class Counter {
+        var value = 0
+        func next() -> Int {
+            value += 1
+            return value
+        }
+    }
+
+    /// The effect of applying `changeSet` to `snapshot`, worked out by
+    /// running `engine` on it, and the rows that run computed (nil when
+    /// nothing changes and the engine did not run).
+    static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog,
+                        engine: ApplyEngine) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
         if changeSet.changes.isEmpty, changeSet.accountChange == nil, let account = snapshot.account {
             // Nothing changes: no need to run the engine over the whole account.
             let billing = snapshot.billing ?? .initial(for: account, currency: catalog.currency)
             let zero = Money.zero(catalog.currency)
-            return BillingEffect(currency: catalog.currency, chargeNow: zero, credit: zero, recurringDeltaByPeriod: [:],
-                                 nextInvoice: InvoiceBuilder(catalog: catalog).next(account: account.id, billing: billing, licenses: snapshot.licenses),
-                                 perChange: [:])
+            let effect = BillingEffect(currency: catalog.currency, chargeNow: zero, credit: zero, recurringDeltaByPeriod: [:],
+                                       nextInvoice: InvoiceBuilder(catalog: catalog).next(account: account.id, billing: billing, licenses: snapshot.licenses),
+                                       perChange: [:])
+            return (effect, nil)
         }
-        var counter = 0
-        let engine = ApplyEngine(actor: "plan", now: changeSet.now, catalog: catalog, drawCode: {
-            counter += 1
-            return "~" + String(counter)
-        }, drawLineage: { "plan" })
-        // The engine never draws a code its snapshot holds, and "~n" is no
-        // license code: no second set of the account's codes is needed.
-        let writes = try engine.writes(for: changeSet, on: snapshot, isCodeFree: { _ in true })
+        // The engine never draws a code its snapshot holds; whether the rest
+        // of the ledger holds one is the apply's to check.
+        let writes = try engine.writes(for: changeSet, on: snapshot, codes: .unchecked)
         guard let billingWrites = writes.billing else { throw ApplyError(step: 0, reason: "the apply records no billing") }
         let billing = snapshot.billing.map { $0.applying(billingWrites) } ?? billingWrites.initialBilling
         // The licenses after the apply, in one pass (no re-sorting: only the
@@ -85,9 +106,10 @@ public struct BillingEffect: Hashable, Sendable {
             }
         }
         let next = InvoiceBuilder(catalog: catalog).next(account: changeSet.account, billing: billing, licenses: afterLicenses)
-        return BillingEffect(
+        let effect = BillingEffect(
             currency: catalog.currency, chargeNow: billingWrites.chargeNow, credit: billingWrites.credit,
             recurringDeltaByPeriod: delta.filter { $0.value != 0 }.mapValues { Money(minorUnits: $0, currency: catalog.currency) },
             nextInvoice: next, perChange: perChange, commitments: commitments)
+        return (effect, writes)
     }
 }

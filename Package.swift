@@ -25,7 +25,7 @@ let package = Package(
         ),
         .target(
             name: "SeatStore",
-            dependencies: ["SeatCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SeatCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(
             name: "SeatPostgres",

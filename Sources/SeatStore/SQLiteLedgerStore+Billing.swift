@@ -87,16 +87,22 @@ extension SQLiteLedgerStore: BillingStore {
 
     static func upsertLicenseBilling(_ licenses: [String: LicenseBilling], account id: String, _ db: Database) throws {
         guard !licenses.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: """
+        let statement = BulkStatement(try db.cachedStatement(sql: """
             INSERT INTO license_billing (code, account, billed_until, paid_minor, invoice_state, invoice) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (code) DO UPDATE SET billed_until = excluded.billed_until, paid_minor = excluded.paid_minor,
                 invoice_state = excluded.invoice_state, invoice = excluded.invoice
             WHERE license_billing.account = excluded.account
-            """)
+            """))
+        // Most licenses share a handful of billed-until days: format each once in a row.
+        var lastDay: (day: Day, text: String)?
         for (code, record) in licenses.sorted(by: { $0.key < $1.key }) {
-            statement.setUncheckedArguments([code, id, StoredValue.text(record.billedUntil), record.paid.minorUnits,
-                                             record.invoiceState?.rawValue, record.invoice])
-            try statement.execute()
+            let day: String
+            if let lastDay, lastDay.day == record.billedUntil { day = lastDay.text } else {
+                day = StoredValue.text(record.billedUntil)
+                lastDay = (record.billedUntil, day)
+            }
+            try statement.execute(.text(code), .text(id), .text(day), .integer(record.paid.minorUnits),
+                                  .text(record.invoiceState?.rawValue), .text(record.invoice))
         }
     }
 

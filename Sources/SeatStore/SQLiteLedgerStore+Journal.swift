@@ -5,17 +5,15 @@ import SeatCore
 extension SQLiteLedgerStore {
     static func appendJournal(_ entries: [JournalEntry], _ db: Database) throws {
         guard !entries.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: """
+        let statement = BulkStatement(try db.cachedStatement(sql: """
             INSERT INTO journal (at, account, actor, action, subject, from_value, to_value, serial)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """))
         for (index, entry) in entries.enumerated() {
             if index == 1 { ApplyPausePoint.duringJournal.reached() }
-            statement.setUncheckedArguments([
-                StoredValue.milliseconds(entry.at), entry.account, entry.actor, entry.action, entry.subject,
-                entry.from, entry.to, entry.serial,
-            ])
-            try statement.execute()
+            try statement.execute(.integer(StoredValue.milliseconds(entry.at)), .text(entry.account), .text(entry.actor),
+                                  .text(entry.action), .text(entry.subject), .text(entry.from), .text(entry.to),
+                                  .integer(entry.serial))
         }
     }
 

@@ -18,21 +18,21 @@ extension SQLiteLedgerStore {
         ApplyPausePoint.afterAccount.reached()
 
         if !writes.users.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let statement = BulkStatement(try db.cachedStatement(sql: """
                 INSERT INTO users (account, email, name, role, external, status) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (account, email) DO UPDATE SET
                     name = excluded.name, role = excluded.role, external = excluded.external, status = excluded.status
-                """)
+                """))
             for (index, user) in writes.users.enumerated() {
-                statement.setUncheckedArguments([id, user.email, user.name, user.role.rawValue, user.isExternal, user.status.rawValue])
-                try statement.execute()
+                try statement.execute(.text(id), .text(user.email), .text(user.name), .text(user.role.rawValue),
+                                      .bool(user.isExternal), .text(user.status.rawValue))
                 if index == 0 { ApplyPausePoint.duringUsers.reached() }
             }
         }
         ApplyPausePoint.afterUsers.reached()
 
         if !writes.licenses.isEmpty {
-            let statement = try db.cachedStatement(sql: """
+            let upsert = BulkStatement(try db.cachedStatement(sql: """
                 INSERT INTO licenses (code, account, plan, status, created_at, activated_at, end_date, assigned_to, seq)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (code) DO UPDATE SET
@@ -40,18 +40,31 @@ extension SQLiteLedgerStore {
                     activated_at = excluded.activated_at, end_date = excluded.end_date,
                     assigned_to = excluded.assigned_to, seq = excluded.seq
                 WHERE licenses.account = excluded.account
-                """)
+                """))
+            // Licenses bought in this apply are new rows: a plain insert,
+            // which is about twice as fast as an upsert.
+            let firstBought = writes.firstBoughtLicense
+            let insert = firstBought < writes.licenses.count ? BulkStatement(try db.cachedStatement(sql: """
+                INSERT INTO licenses (code, account, plan, status, created_at, activated_at, end_date, assigned_to, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)) : upsert
             for (index, license) in writes.licenses.enumerated() {
-                statement.setUncheckedArguments([
-                    license.code, id, license.plan, license.status.rawValue,
-                    StoredValue.milliseconds(license.createdAt),
-                    license.activatedAt.map(StoredValue.milliseconds),
-                    license.endDate.map(StoredValue.text),
-                    license.assignedTo, license.sequence,
-                ])
-                try statement.execute()
-                // The upsert's WHERE skips (changes nothing) when the code is another account's.
-                if db.changesCount == 0 {
+                let values: [BulkValue] = [
+                    .text(license.code), .text(id), .text(license.plan), .text(license.status.rawValue),
+                    .integer(StoredValue.milliseconds(license.createdAt)),
+                    .integer(license.activatedAt.map(StoredValue.milliseconds)),
+                    .text(license.endDate.map(StoredValue.text)),
+                    .text(license.assignedTo), .integer(license.sequence),
+                ]
+                // The upsert's WHERE skips (changes nothing) when the code is
+                // another account's; the insert fails on its primary key.
+                let changed: Int
+                do {
+                    changed = try (index < firstBought ? upsert : insert).execute(values)
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                    changed = 0
+                }
+                if changed == 0 {
                     throw LedgerError.database("a license code in this change set already belongs to another account")
                 }
                 if index == 0 { ApplyPausePoint.duringLicenses.reached() }

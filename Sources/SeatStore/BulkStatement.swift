@@ -1,0 +1,132 @@
+import GRDB
+import GRDBSQLite
+
+/// A prepared statement driven through SQLite's C API: binds and reads
+/// values without boxing each one in a `DatabaseValue`. For the paths that
+/// touch every row of a large account (an apply's inserts, a snapshot's
+/// reads), where GRDB's per-value conveniences cost more than SQLite does.
+///
+/// It wraps a statement GRDB prepared (and caches), inside a transaction
+/// GRDB opened; failures become GRDB `DatabaseError`s, which the store
+/// translates like any other.
+struct BulkStatement {
+    private let handle: SQLiteStatement
+    private let sql: String
+
+    init(_ statement: Statement) {
+        handle = statement.sqliteStatement
+        sql = statement.sql
+    }
+
+    // MARK: Writing
+
+    /// Binds `values` to the parameters in order, runs the statement to its
+    /// end and resets it; returns the number of rows it changed.
+    @discardableResult
+    func execute(_ values: BulkValue...) throws -> Int {
+        try execute(values)
+    }
+
+    @discardableResult
+    func execute(_ values: [BulkValue]) throws -> Int {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        for (offset, value) in values.enumerated() {
+            try check(value.bind(to: handle, at: Int32(offset + 1)))
+        }
+        var code = sqlite3_step(handle)
+        while code == SQLITE_ROW { code = sqlite3_step(handle) }
+        guard code == SQLITE_DONE else { throw failure(code) }
+        return Int(sqlite3_changes(sqlite3_db_handle(handle)))
+    }
+
+    // MARK: Reading
+
+    /// Binds `values`, then calls `row` for every result row, and resets.
+    func forEachRow(_ values: BulkValue..., row: (BulkRow) throws -> Void) throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        for (offset, value) in values.enumerated() {
+            try check(value.bind(to: handle, at: Int32(offset + 1)))
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw failure(code) }
+            try row(BulkRow(handle: handle))
+        }
+    }
+
+    private func check(_ code: Int32) throws {
+        guard code == SQLITE_OK else { throw failure(code) }
+    }
+
+    private func failure(_ code: Int32) -> DatabaseError {
+        let connection = sqlite3_db_handle(handle)
+        let message = sqlite3_errmsg(connection).map { String(cString: $0) }
+        return DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)), message: message, sql: sql)
+    }
+}
+
+/// A value to bind: text, an integer or NULL.
+enum BulkValue {
+    case text(String)
+    case integer(Int64)
+    case null
+
+    static func text(_ value: String?) -> BulkValue { value.map(BulkValue.text) ?? .null }
+    static func integer(_ value: Int) -> BulkValue { .integer(Int64(value)) }
+    static func integer(_ value: Int64?) -> BulkValue { value.map(BulkValue.integer) ?? .null }
+    static func bool(_ value: Bool) -> BulkValue { .integer(value ? 1 : 0) }
+
+    /// SQLite copies text bound as transient, so the string may go away.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func bind(to handle: SQLiteStatement, at index: Int32) -> Int32 {
+        switch self {
+        case .integer(let value):
+            return sqlite3_bind_int64(handle, index, value)
+        case .null:
+            return sqlite3_bind_null(handle, index)
+        case .text(var value):
+            return value.withUTF8 { bytes in
+                // An empty string needs a valid pointer too: NULL would bind NULL.
+                guard let start = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
+                return sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
+                                         Int32(bytes.count), Self.transient)
+            }
+        }
+    }
+}
+
+/// The current row of a ``BulkStatement``; valid only inside its callback.
+struct BulkRow {
+    fileprivate let handle: SQLiteStatement
+
+    func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE_NULL
+    }
+
+    func integer(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(handle, column)
+    }
+
+    func optionalInteger(_ column: Int32) -> Int64? {
+        isNull(column) ? nil : integer(column)
+    }
+
+    /// The column's text (an empty string for NULL).
+    func text(_ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    func optionalText(_ column: Int32) -> String? {
+        isNull(column) ? nil : text(column)
+    }
+}

@@ -51,8 +51,9 @@ enum CLIError: Error, CustomStringConvertible {
 /// characters with visible `\u{…}` escapes before text reaches a terminal;
 /// keeps line breaks. The same set as `sanitizedForTerminal`.
 func sanitizedForDisplay(_ text: String) -> String {
-    // Fast path: plain printable ASCII (and newlines) needs no escaping.
-    if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A }) { return text }
+    // Fast path: text with nothing to escape but newlines is kept as it is
+    // (a whole plan of a large account is one such text).
+    if !text.unicodeScalars.contains(where: { $0 != "\n" && needsTerminalEscape($0) }) { return text }
     return text.split(separator: "\n", omittingEmptySubsequences: false)
         .map { sanitizedForTerminal(String($0)) }
         .joined(separator: "\n")

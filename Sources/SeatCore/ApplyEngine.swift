@@ -199,8 +199,23 @@ private struct EngineState {
         self.actor = actor
         self.now = now
         today = Day(now, inZoneNamed: account.timezone)
-        users = Dictionary(snapshot.users.map { ($0.email, $0) }, uniquingKeysWith: { a, _ in a })
-        licenses = Dictionary(snapshot.licenses.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        // Sized once for what the change set adds: a first apply of a large
+        // account grows these maps from nothing to 100,000s of entries.
+        var bought = 0, added = 0
+        for change in changeSet.changes {
+            switch change {
+            case .buy(_, let count, _, _): bought += count
+            case .addUser: added += 1
+            default: break
+            }
+        }
+        users = Dictionary(minimumCapacity: snapshot.users.count + added)
+        for user in snapshot.users where users[user.email] == nil { users[user.email] = user }
+        licenses = Dictionary(minimumCapacity: snapshot.licenses.count + bought)
+        for license in snapshot.licenses where licenses[license.code] == nil { licenses[license.code] = license }
+        changedUsers.reserveCapacity(added)
+        changedLicenses.reserveCapacity(bought)
+        held.reserveCapacity(snapshot.users.count + added)
         contractStarts = snapshot.contractStarts
         nextSequence = (snapshot.licenses.lazy.map(\.sequence).max() ?? 0) + 1
         for license in snapshot.licenses {

@@ -22,30 +22,27 @@ extension SQLiteLedgerStore: BillingStore {
             anchor: try decodeDay(row, 0, optional: false)!, currency: currency,
             creditBalance: Money(minorUnits: try row.decode(atIndex: 2), currency: currency),
             lastInvoiceDate: try decodeDay(row, 3, optional: true), usageGB: try row.decode(atIndex: 4))
-        let licenseRows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT code, billed_until, paid_minor, invoice_state, invoice FROM license_billing WHERE account = ?
-            """), arguments: [account.id])
         billing.licenses.reserveCapacity(expectedLicenses)
         // Most licenses share a handful of billed-until days: parse each text once in a row.
         var lastDay: (text: String, day: Day)?
-        while let row = try licenseRows.next() {
-            let state: String? = try row.decode(atIndex: 3)
-            let dayText: String = try row.decode(atIndex: 1)
-            let billedUntil: Day
-            if let lastDay, lastDay.text == dayText {
-                billedUntil = lastDay.day
-            } else {
-                guard let day = StoredValue.day(dayText) else {
-                    throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
+        try BulkStatement(db.cachedStatement(sql: """
+            SELECT code, billed_until, paid_minor, invoice_state, invoice FROM license_billing WHERE account = ?
+            """)).forEachRow(.text(account.id)) { row in
+                let dayText = row.text(1)
+                let billedUntil: Day
+                if let lastDay, lastDay.text == dayText {
+                    billedUntil = lastDay.day
+                } else {
+                    guard let day = StoredValue.day(dayText) else {
+                        throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
+                    }
+                    billedUntil = day
+                    lastDay = (dayText, day)
                 }
-                billedUntil = day
-                lastDay = (dayText, day)
+                billing.licenses[row.text(0)] = LicenseBilling(
+                    billedUntil: billedUntil, paid: Money(minorUnits: row.integer(2), currency: currency),
+                    invoiceState: row.optionalText(3).flatMap(InvoiceState.init(rawValue:)), invoice: row.optionalText(4))
             }
-            billing.licenses[try row.decode(atIndex: 0)] = LicenseBilling(
-                billedUntil: billedUntil,
-                paid: Money(minorUnits: try row.decode(atIndex: 2), currency: currency),
-                invoiceState: state.flatMap(InvoiceState.init(rawValue:)), invoice: try row.decode(atIndex: 4))
-        }
         let adjustmentRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT kind, plan, count, span_start, span_end, period_days, amount_minor, currency, at
             FROM adjustments WHERE account = ? AND invoice IS NULL ORDER BY id

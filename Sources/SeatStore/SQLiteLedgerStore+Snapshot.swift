@@ -24,41 +24,50 @@ extension SQLiteLedgerStore {
             serial: try row.decode(atIndex: 5),
             createdAt: StoredValue.date(milliseconds: try row.decode(atIndex: 6)))
 
+        // Users and licenses go through SQLite's C API: GRDB's rows box
+        // every value, and a large account has 300,000 of these rows.
         var users: [LedgerUser] = []
-        let userRows = try Row.fetchCursor(
-            db.cachedStatement(sql: "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"),
-            arguments: [id])
-        while let row = try userRows.next() {
-            var user = LedgerUser(
-                email: "",
-                name: try row.decode(atIndex: 1),
-                role: try decode(Role.self, row, 2, "user role"),
-                isExternal: try row.decode(atIndex: 3),
-                status: try decode(UserStatus.self, row, 4, "user status"))
-            // Stored lower-cased already; assigning skips lower-casing again.
-            user.email = try row.decode(atIndex: 0)
-            users.append(user)
-        }
+        try BulkStatement(db.cachedStatement(sql: "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"))
+            .forEachRow(.text(id)) { row in
+                var user = LedgerUser(
+                    email: "",
+                    name: row.optionalText(1),
+                    role: try decode(Role.self, row.text(2), "user role"),
+                    isExternal: row.integer(3) != 0,
+                    status: try decode(UserStatus.self, row.text(4), "user status"))
+                // Stored lower-cased already; assigning skips lower-casing again.
+                user.email = row.text(0)
+                users.append(user)
+            }
 
         var licenses: [License] = []
-        let licenseRows = try Row.fetchCursor(
-            db.cachedStatement(sql: """
-                SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
-                FROM licenses WHERE account = ? ORDER BY created_at, seq, code
-                """),
-            arguments: [id])
-        while let row = try licenseRows.next() {
-            var license = License(
-                code: try row.decode(atIndex: 0),
-                plan: try row.decode(atIndex: 1),
-                status: try decode(LicenseStatus.self, row, 2, "license status"),
-                createdAt: StoredValue.date(milliseconds: try row.decode(atIndex: 3)),
-                activatedAt: try (row.decode(Int64?.self, atIndex: 4)).map(StoredValue.date(milliseconds:)),
-                endDate: try decodeDay(row, 5, optional: true),
-                sequence: try row.decode(atIndex: 7))
-            license.assignedTo = try row.decode(atIndex: 6)
-            licenses.append(license)
-        }
+        // Most licenses share a handful of end days: parse each text once in a row.
+        var lastEnd: (text: String, day: Day)?
+        try BulkStatement(db.cachedStatement(sql: """
+            SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
+            FROM licenses WHERE account = ? ORDER BY created_at, seq, code
+            """)).forEachRow(.text(id)) { row in
+                var endDate: Day?
+                if let text = row.optionalText(5) {
+                    if let lastEnd, lastEnd.text == text { endDate = lastEnd.day } else {
+                        guard let day = StoredValue.day(text) else {
+                            throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
+                        }
+                        endDate = day
+                        lastEnd = (text, day)
+                    }
+                }
+                var license = License(
+                    code: row.text(0),
+                    plan: row.text(1),
+                    status: try decode(LicenseStatus.self, row.text(2), "license status"),
+                    createdAt: StoredValue.date(milliseconds: row.integer(3)),
+                    activatedAt: row.optionalInteger(4).map(StoredValue.date(milliseconds:)),
+                    endDate: endDate,
+                    sequence: row.integer(7))
+                license.assignedTo = row.optionalText(6)
+                licenses.append(license)
+            }
 
         var contractStarts: [String: Day] = [:]
         let termRows = try Row.fetchCursor(
@@ -92,6 +101,15 @@ extension SQLiteLedgerStore {
 
     /// An enumeration stored as its raw value; an unknown one is most likely
     /// from a newer seatctl.
+    static func decode<Value: RawRepresentable>(_ type: Value.Type, _ text: String, _ what: String) throws -> Value
+    where Value.RawValue == String {
+        guard let value = Value(rawValue: text) else {
+            throw LedgerError.database("the ledger holds an unknown \(what); was it written by a newer seatctl?")
+        }
+        return value
+    }
+
+    /// An enumeration stored as its raw value, read from a GRDB row.
     static func decode<Value: RawRepresentable>(
         _ type: Value.Type, _ row: Row, _ index: Int, _ what: String
     ) throws -> Value where Value.RawValue == String {

@@ -30,6 +30,7 @@ struct ApplyCommand: ParsableCommand {
         // a refused, declined or failed apply leaves no file behind.
         let existing = try session.existingStore(actor: actor)
         let planning = try Planning(file: file, session: session, store: existing, actor: actor)
+        ProcessLifetime.keepUntilExit(planning)
         try planning.show(session)
         let changeSet = planning.changeSet
         guard changeSet.hasChanges || changeSet.rewritesDeferrals else { return }
@@ -46,6 +47,7 @@ struct ApplyCommand: ParsableCommand {
 
         let writes = try Applying.run(changeSet, catalog: planning.catalog, store: existing, session: session, actor: actor,
                                       prepared: planning.prepared)
+        ProcessLifetime.keepUntilExit(writes)
         Applying.reportDone(changeSet, writes, options: options)
     }
 

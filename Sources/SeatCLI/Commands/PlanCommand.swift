@@ -20,6 +20,7 @@ struct PlanCommand: ParsableCommand {
         // Planning never creates a ledger: without one, it plans against an empty ledger.
         let store = try session.existingStore()
         let planning = try Planning(file: file, session: session, store: store)
+        ProcessLifetime.keepUntilExit(planning)
         try planning.show(session)
         if let out { try save(planning, to: out) }
         if detailedExitcode && planning.changeSet.hasChanges { throw ExitCode(2) }

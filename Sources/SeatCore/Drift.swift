@@ -146,7 +146,8 @@ public struct DriftDetector: Sendable {
             }
         }
         // Renewals of contracted plans the account holds licenses of.
-        let held = Set(snapshot.licenses.filter { $0.status == .active || $0.status == .paused }.map(\.plan))
+        var held: Set<String> = []
+        for license in snapshot.licenses where license.status == .active || license.status == .paused { held.insert(license.plan) }
         for (plan, start) in snapshot.contractStarts where held.contains(plan) {
             guard let months = catalog[plan]?.contractMonths, months > 0, catalog[plan]?.commitment == .contracted else { continue }
             var renewal = seen.nextRenewal(start: start, everyMonths: months, inclusive: false)

@@ -23,17 +23,18 @@ public enum ApplyPausePoint: String, CaseIterable, Sendable {
     case afterSnapshot = "after-snapshot"
     /// After the account row is inserted or updated.
     case afterAccount = "after-account"
-    /// After the first of several user rows.
+    /// After the first statement writing user rows (on SQLite, up to
+    /// `BulkInsert.rowsPerStatement` rows at a time; all of a small apply's).
     case duringUsers = "during-users"
     case afterUsers = "after-users"
-    /// After the first of several license rows.
+    /// After the first statement writing license rows.
     case duringLicenses = "during-licenses"
     case afterLicenses = "after-licenses"
     case afterContractTerms = "after-contract-terms"
     case afterDeferrals = "after-deferrals"
     /// After the billing rows (charges, credits, license billing state).
     case afterBilling = "after-billing"
-    /// After the first of several journal entries.
+    /// After the first statement writing journal entries.
     case duringJournal = "during-journal"
     case afterJournal = "after-journal"
     /// Every row written, `COMMIT` not yet run.

@@ -29,12 +29,23 @@ struct BulkStatement {
 
     @discardableResult
     func execute(_ values: [BulkValue]) throws -> Int {
+        try bind(values, from: 1)
+        return try run()
+    }
+
+    /// Binds `values` to the parameters from `first` (1-based) on.
+    func bind(_ values: [BulkValue], from first: Int32) throws {
+        for (offset, value) in values.enumerated() {
+            try check(value.bind(to: handle, at: first + Int32(offset)))
+        }
+    }
+
+    /// Runs the bound statement to its end and resets it; returns the
+    /// number of rows it changed.
+    func run() throws -> Int {
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
-        }
-        for (offset, value) in values.enumerated() {
-            try check(value.bind(to: handle, at: Int32(offset + 1)))
         }
         var code = sqlite3_step(handle)
         while code == SQLITE_ROW { code = sqlite3_step(handle) }
@@ -69,6 +80,54 @@ struct BulkStatement {
         let connection = sqlite3_db_handle(handle)
         let message = sqlite3_errmsg(connection).map { String(cString: $0) }
         return DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)), message: message, sql: sql)
+    }
+}
+
+/// Inserts many rows with few statements: `INSERT … VALUES (…), (…), …`
+/// with up to `rowsPerStatement` rows each, which SQLite runs about twice
+/// as fast as one statement per row.
+struct BulkInsert {
+    static let rowsPerStatement = 64
+
+    private let db: Database
+    private let head: String
+    private let tail: String
+    private let columns: Int
+
+    /// `head` is `INSERT INTO table (columns…) VALUES`; `tail` follows the
+    /// rows (e.g. an `ON CONFLICT` clause); `columns` values per row.
+    init(_ db: Database, _ head: String, columns: Int, tail: String = "") {
+        self.db = db
+        self.head = head
+        self.tail = tail
+        self.columns = columns
+    }
+
+    /// Inserts `count` rows, row `i` with the values `row(i)`; calls
+    /// `afterFirstStatement` once the first statement ran. Returns the
+    /// number of rows changed.
+    @discardableResult
+    func run(count: Int, afterFirstStatement: () -> Void = {}, row: (Int) -> [BulkValue]) throws -> Int {
+        var changed = 0
+        var start = 0
+        let full = count >= Self.rowsPerStatement ? try statement(rows: Self.rowsPerStatement) : nil
+        while start < count {
+            let rows = min(Self.rowsPerStatement, count - start)
+            let statement = try full.flatMap { rows == Self.rowsPerStatement ? $0 : nil } ?? self.statement(rows: rows)
+            for index in 0..<rows {
+                try statement.bind(row(start + index), from: Int32(index * columns + 1))
+            }
+            changed += try statement.run()
+            if start == 0 { afterFirstStatement() }
+            start += rows
+        }
+        return changed
+    }
+
+    private func statement(rows: Int) throws -> BulkStatement {
+        let placeholders = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        let sql = head + " " + Array(repeating: placeholders, count: rows).joined(separator: ", ") + (tail.isEmpty ? "" : " " + tail)
+        return BulkStatement(try db.cachedStatement(sql: sql))
     }
 }
 

@@ -84,23 +84,24 @@ extension SQLiteLedgerStore: BillingStore {
 
     static func upsertLicenseBilling(_ licenses: [String: LicenseBilling], account id: String, _ db: Database) throws {
         guard !licenses.isEmpty else { return }
-        let statement = BulkStatement(try db.cachedStatement(sql: """
-            INSERT INTO license_billing (code, account, billed_until, paid_minor, invoice_state, invoice) VALUES (?, ?, ?, ?, ?, ?)
+        // Most licenses share a handful of billed-until days: format each once in a row.
+        var lastDay: (day: Day, text: String)?
+        let records = licenses.sorted(by: { $0.key < $1.key })
+        try BulkInsert(db, "INSERT INTO license_billing (code, account, billed_until, paid_minor, invoice_state, invoice) VALUES",
+                       columns: 6, tail: """
             ON CONFLICT (code) DO UPDATE SET billed_until = excluded.billed_until, paid_minor = excluded.paid_minor,
                 invoice_state = excluded.invoice_state, invoice = excluded.invoice
             WHERE license_billing.account = excluded.account
-            """))
-        // Most licenses share a handful of billed-until days: format each once in a row.
-        var lastDay: (day: Day, text: String)?
-        for (code, record) in licenses.sorted(by: { $0.key < $1.key }) {
-            let day: String
-            if let lastDay, lastDay.day == record.billedUntil { day = lastDay.text } else {
-                day = StoredValue.text(record.billedUntil)
-                lastDay = (record.billedUntil, day)
+            """).run(count: records.count) { index in
+                let (code, record) = records[index]
+                let day: String
+                if let lastDay, lastDay.day == record.billedUntil { day = lastDay.text } else {
+                    day = StoredValue.text(record.billedUntil)
+                    lastDay = (record.billedUntil, day)
+                }
+                return [.text(code), .text(id), .text(day), .integer(record.paid.minorUnits), .text(record.invoiceState?.rawValue),
+                        .text(record.invoice)]
             }
-            try statement.execute(.text(code), .text(id), .text(day), .integer(record.paid.minorUnits),
-                                  .text(record.invoiceState?.rawValue), .text(record.invoice))
-        }
     }
 
     // MARK: BillingStore

@@ -17,58 +17,45 @@ extension SQLiteLedgerStore {
         try persistAccount(writes.account, isNew: writes.isNewAccount, db)
         ApplyPausePoint.afterAccount.reached()
 
-        if !writes.users.isEmpty {
-            let statement = BulkStatement(try db.cachedStatement(sql: """
-                INSERT INTO users (account, email, name, role, external, status) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (account, email) DO UPDATE SET
-                    name = excluded.name, role = excluded.role, external = excluded.external, status = excluded.status
-                """))
-            for (index, user) in writes.users.enumerated() {
-                try statement.execute(.text(id), .text(user.email), .text(user.name), .text(user.role.rawValue),
-                                      .bool(user.isExternal), .text(user.status.rawValue))
-                if index == 0 { ApplyPausePoint.duringUsers.reached() }
+        try BulkInsert(db, "INSERT INTO users (account, email, name, role, external, status) VALUES", columns: 6, tail: """
+            ON CONFLICT (account, email) DO UPDATE SET
+                name = excluded.name, role = excluded.role, external = excluded.external, status = excluded.status
+            """).run(count: writes.users.count, afterFirstStatement: ApplyPausePoint.duringUsers.reached) { index in
+                let user = writes.users[index]
+                return [.text(id), .text(user.email), .text(user.name), .text(user.role.rawValue), .bool(user.isExternal),
+                        .text(user.status.rawValue)]
             }
-        }
         ApplyPausePoint.afterUsers.reached()
 
-        if !writes.licenses.isEmpty {
-            let upsert = BulkStatement(try db.cachedStatement(sql: """
-                INSERT INTO licenses (code, account, plan, status, created_at, activated_at, end_date, assigned_to, seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (code) DO UPDATE SET
-                    plan = excluded.plan, status = excluded.status, created_at = excluded.created_at,
-                    activated_at = excluded.activated_at, end_date = excluded.end_date,
-                    assigned_to = excluded.assigned_to, seq = excluded.seq
-                WHERE licenses.account = excluded.account
-                """))
-            // Licenses bought in this apply are new rows: a plain insert,
-            // which is about twice as fast as an upsert.
-            let firstBought = writes.firstBoughtLicense
-            let insert = firstBought < writes.licenses.count ? BulkStatement(try db.cachedStatement(sql: """
-                INSERT INTO licenses (code, account, plan, status, created_at, activated_at, end_date, assigned_to, seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)) : upsert
-            for (index, license) in writes.licenses.enumerated() {
-                let values: [BulkValue] = [
-                    .text(license.code), .text(id), .text(license.plan), .text(license.status.rawValue),
-                    .integer(StoredValue.milliseconds(license.createdAt)),
-                    .integer(license.activatedAt.map(StoredValue.milliseconds)),
-                    .text(license.endDate.map(StoredValue.text)),
-                    .text(license.assignedTo), .integer(license.sequence),
-                ]
-                // The upsert's WHERE skips (changes nothing) when the code is
-                // another account's; the insert fails on its primary key.
-                let changed: Int
-                do {
-                    changed = try (index < firstBought ? upsert : insert).execute(values)
-                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-                    changed = 0
-                }
-                if changed == 0 {
-                    throw LedgerError.database("a license code in this change set already belongs to another account")
-                }
-                if index == 0 { ApplyPausePoint.duringLicenses.reached() }
-            }
+        // Licenses bought in this apply are new rows, inserted; the others
+        // are upserted. The upsert's WHERE skips (changes nothing) when the
+        // code is another account's; the insert fails on its primary key.
+        let licenses = writes.licenses
+        let firstBought = writes.firstBoughtLicense
+        let head = "INSERT INTO licenses (code, account, plan, status, created_at, activated_at, end_date, assigned_to, seq) VALUES"
+        func values(_ license: License) -> [BulkValue] {
+            [.text(license.code), .text(id), .text(license.plan), .text(license.status.rawValue),
+             .integer(StoredValue.milliseconds(license.createdAt)), .integer(license.activatedAt.map(StoredValue.milliseconds)),
+             .text(license.endDate.map(StoredValue.text)), .text(license.assignedTo), .integer(license.sequence)]
+        }
+        let upserted = try BulkInsert(db, head, columns: 9, tail: """
+            ON CONFLICT (code) DO UPDATE SET
+                plan = excluded.plan, status = excluded.status, created_at = excluded.created_at,
+                activated_at = excluded.activated_at, end_date = excluded.end_date,
+                assigned_to = excluded.assigned_to, seq = excluded.seq
+            WHERE licenses.account = excluded.account
+            """).run(count: firstBought, afterFirstStatement: ApplyPausePoint.duringLicenses.reached) { values(licenses[$0]) }
+        var inserted = 0
+        do {
+            inserted = try BulkInsert(db, head, columns: 9).run(
+                count: licenses.count - firstBought,
+                afterFirstStatement: { if firstBought == 0 { ApplyPausePoint.duringLicenses.reached() } }
+            ) { values(licenses[firstBought + $0]) }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            inserted = -1
+        }
+        if upserted != firstBought || inserted != licenses.count - firstBought {
+            throw LedgerError.database("a license code in this change set already belongs to another account")
         }
         ApplyPausePoint.afterLicenses.reached()
 

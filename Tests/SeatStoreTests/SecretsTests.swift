@@ -59,6 +59,17 @@ import Testing
             try store.apply(account: "beta", expectedLineage: nil, expectedSerial: 0) { _, _ in beta }
         }
         #expect(error == .database("a license code in this change set already belongs to another account"))
+        // The same when the license is one the apply buys (inserted, not
+        // upserted), in the middle of a batch; nothing of beta is written.
+        beta.licenses = (1...100).map { License(code: String(format: "B%07d", $0), plan: "full-suite-monthly", createdAt: Sample.t0, sequence: Int64($0)) }
+        beta.licenses[70].code = "A0000003"
+        beta.boughtCodes = beta.licenses.map(\.code)
+        let bought = #expect(throws: LedgerError.self) {
+            try store.apply(account: "beta", expectedLineage: nil, expectedSerial: 0) { _, _ in beta }
+        }
+        #expect(bought == .database("a license code in this change set already belongs to another account"))
+        #expect(try store.snapshot(account: "beta") == .empty)
+        #expect(try store.account(ofLicense: "B0000001") == nil)
     }
 
     @Test(arguments: [

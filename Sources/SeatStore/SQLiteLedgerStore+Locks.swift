@@ -18,12 +18,12 @@ extension SQLiteLedgerStore {
                 }
             }
             if let current, !current.isExpired(at: candidate.acquiredAt) { return .held(current) }
-            return try write { db in try Self.tryLock(candidate, now: candidate.acquiredAt, db) }
+            return try write(keepingSnapshot: true) { db in try Self.tryLock(candidate, now: candidate.acquiredAt, db) }
         }
     }
 
     public func releaseLock(_ lock: LockRecord) throws {
-        try write { db in try Self.deleteLock(lock, db) }
+        try write(keepingSnapshot: true) { db in try Self.deleteLock(lock, db) }
     }
 
     public func locks() throws -> [LockRecord] {
@@ -35,7 +35,7 @@ extension SQLiteLedgerStore {
     }
 
     public func breakLock(id: String) throws -> LockRecord? {
-        try write { db in
+        try write(keepingSnapshot: true) { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.lockColumns) FROM locks WHERE lock_id = ?", arguments: [id])
             else { return nil }
             try db.execute(sql: "DELETE FROM locks WHERE lock_id = ?", arguments: [id])

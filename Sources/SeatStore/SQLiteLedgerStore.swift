@@ -25,6 +25,8 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     let writer: any DatabaseWriter
     private let busyTimeout: TimeInterval
+    /// The latest snapshot read, for an apply that follows it.
+    let memo = SnapshotMemo()
 
     /// Opens the ledger file at `path`, creating it (mode 0600, and its
     /// directory) when missing, and brings its schema up to date.
@@ -167,7 +169,14 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// `readSnapshot`): users by email, licenses oldest first
     /// (``License/olderFirst``), deferrals in the order they were written.
     public func snapshot(account: String) throws -> LedgerSnapshot {
-        try translating { try writer.read { db in try Self.readSnapshot(account: account, db) } }
+        try translating {
+            try writer.read { db in
+                let version = try SnapshotMemo.dataVersion(db)
+                let snapshot = try Self.readSnapshot(account: account, db)
+                memo.remember(snapshot, of: account, dataVersion: version)
+                return snapshot
+            }
+        }
     }
 
     /// See ``LedgerStore/apply(account:expectedLineage:expectedSerial:_:)``.
@@ -181,10 +190,13 @@ public final class SQLiteLedgerStore: LedgerStore {
         _ makeWrites: (LedgerSnapshot, _ codes: LicenseCodeCheck) throws -> LedgerWrites
     ) throws -> LedgerWrites {
         try lockedApply(account: account, settings: lockSettings) { lock in
-            try write { db in
+            try write(keepingSnapshot: true) { db in
                 try Self.checkHeld(lock, db)
+                // The snapshot just read by a plan, when nothing wrote since.
+                let snapshot = try memo.take(account, db)
                 let writes = try Self.applyChecked(
-                    account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial, makeWrites, db)
+                    account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial,
+                    snapshot: snapshot, makeWrites, db)
                 try Self.deleteLock(lock, db)
                 ApplyPausePoint.beforeCommit.reached()
                 return writes
@@ -194,10 +206,10 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     /// The body of an apply inside its transaction: read, check, compute, persist.
     private static func applyChecked(
-        account: String, expectedLineage: String?, expectedSerial: Int,
+        account: String, expectedLineage: String?, expectedSerial: Int, snapshot remembered: LedgerSnapshot?,
         _ makeWrites: (LedgerSnapshot, _ codes: LicenseCodeCheck) throws -> LedgerWrites, _ db: Database
     ) throws -> LedgerWrites {
-        let snapshot = try PhaseTimes.measure("reread") { try Self.readSnapshot(account: account, db) }
+        let snapshot = try remembered ?? PhaseTimes.measure("reread") { try Self.readSnapshot(account: account, db) }
         try snapshot.requireCurrent(account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial)
         ApplyPausePoint.afterSnapshot.reached()
         let writes = try makeWrites(snapshot, LicenseCodeCheck { codes in try Self.takenCodes(codes, db) })
@@ -225,8 +237,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: it takes the write
     /// lock before reading, so the snapshot an apply checks is the one it
     /// writes over. Anything thrown rolls the whole transaction back.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try translating {
+    /// Forgets the remembered snapshot unless `keepingSnapshot` (for writes
+    /// that no snapshot shows, such as locks).
+    func write<T>(keepingSnapshot: Bool = false, _ body: (Database) throws -> T) throws -> T {
+        if !keepingSnapshot { memo.forget() }
+        return try translating {
             try writer.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {

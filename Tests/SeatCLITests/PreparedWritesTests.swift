@@ -59,6 +59,33 @@ import Testing
         #expect(try store.snapshot(account: "acme") == current.applying(written))
     }
 
+    @Test func anotherProcessWritingBetweenPlanAndApplyIsSeen() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prepared-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/ledger.sqlite"
+        let planner = try SQLiteLedgerStore(path: path)
+        let other = try SQLiteLedgerStore(path: path)
+        try planner.importCatalog(catalog, actor: "t", at: session.now)
+        let engine = Applying.engine(actor: "ci", catalog: catalog, session: session)
+        func plan(licenses: Int) throws -> (ChangeSet, PreparedWrites) {
+            let snapshot = try planner.snapshot(account: "acme")
+            let (set, writes) = Planner(catalog: catalog).plan(Self.desired(licenses: licenses), against: snapshot,
+                                                               now: session.now, pricedBy: engine)
+            return (set, PreparedWrites(snapshot: snapshot, writes: try #require(writes)))
+        }
+        let (first, firstPrepared) = try plan(licenses: 1)
+        #expect(try Applying.run(first, catalog: catalog, store: planner, session: session, actor: "ci", prepared: firstPrepared)
+                == firstPrepared.writes)
+        let (set, prepared) = try plan(licenses: 3)
+        // Another connection (another seatctl) records usage: no serial moves,
+        // but the store must not apply on the snapshot it read before.
+        try other.recordUsage(account: "acme", gigabytes: 1, actor: "t", at: session.now)
+        let written = try Applying.run(set, catalog: catalog, store: planner, session: session, actor: "ci", prepared: prepared)
+        #expect(Set(written.boughtCodes).isDisjoint(with: prepared.writes.boughtCodes))
+        #expect(try other.snapshot(account: "acme").billing?.usageGB == 1)
+        #expect(try planner.snapshot(account: "acme").licenses.count == 3)
+    }
+
     @Test func plannedRowsDoNotFitWhenTheLedgerOrACodeMoved() throws {
         let (_, prepared) = try plan(licenses: 2)
         let free = LicenseCodeCheck { _ in [] }

@@ -30,22 +30,35 @@ struct SQLiteLedgerScaleTests {
             // (one query: this account has no billing records).
             #expect(selects.count == 6, "\(selects.statements)")
 
-            selects.reset()
-            try store.apply(account: "big", expectedLineage: "lineage-big", expectedSerial: 1) { snapshot, _ in
+            func again(serial: Int) -> LedgerWrites {
                 var next = writes
                 next.isNewAccount = false
                 next.boughtCodes = []   // the same rows again: updated, in batches
-                next.account.serial = 2
+                next.account.serial = serial + 1
                 next.contractStarts = [:]
                 next.journal = []
                 return next
             }
+            // Right after a snapshot, with nothing written since, the apply
+            // works on that snapshot: none of the snapshot's queries again.
+            selects.reset()
+            var given: LedgerSnapshot?
+            try store.apply(account: "big", expectedLineage: "lineage-big", expectedSerial: 1) { current, _ in
+                given = current
+                return again(serial: 1)
+            }
+            #expect(given == snapshot)
+            #expect(selects.all.filter { !$0.contains("locks") && $0.uppercased().hasPrefix("SELECT") }.isEmpty, "\(selects.statements)")
+
+            // Otherwise it reads the account itself.
+            selects.reset()
+            try store.apply(account: "big", expectedLineage: "lineage-big", expectedSerial: 2) { _, _ in again(serial: 2) }
             // The snapshot's six, the account update, and per row kind one or
             // two statements however many rows (a full batch of
             // `BulkInsert.rowsPerStatement` rows, and one for the rest: here
-            // users and licenses); never per-row SQL text. Besides
-            // them, the account lock: a read (in a read transaction of its
-            // own: three more distinct statements), a take, a check, a delete.
+            // users and licenses); never per-row SQL text. Besides them, the
+            // account lock: a read (in a read transaction of its own: three
+            // more distinct statements), a take, a check, a delete.
             let ledgerStatements = selects.all.filter { !$0.contains("locks") }
             let lockStatements = selects.all.filter { $0.contains("locks") }
             #expect(ledgerStatements.filter { $0.uppercased().hasPrefix("SELECT") }.count == 6, "\(selects.statements)")

@@ -65,6 +65,14 @@ public struct BillingEffect: Hashable, Sendable {
         let writes = try engine.writes(for: changeSet, on: snapshot, codes: .unchecked)
         guard let billingWrites = writes.billing else { throw ApplyError(step: 0, reason: "the apply records no billing") }
         let billing = snapshot.billing.map { $0.applying(billingWrites) } ?? billingWrites.initialBilling
+        let today = Day(changeSet.now, inZoneNamed: writes.account.timezone)
+        // The change in recurring cost: a license the apply leaves alone
+        // costs the same before and after, so only the changed ones count.
+        var delta: [BillingPeriod: Int64] = [:]
+        func count(_ license: License, _ sign: Int64) {
+            guard license.effectiveStatus(on: today) == .active, let entry = catalog[license.plan] else { return }
+            delta[entry.billing, default: 0] += sign * entry.price.minorUnits
+        }
         // The licenses after the apply, in one pass (no re-sorting: only the
         // invoice's totals depend on them).
         let changed = Dictionary(writes.licenses.map { ($0.code, $0) }, uniquingKeysWith: { _, new in new })
@@ -72,10 +80,14 @@ public struct BillingEffect: Hashable, Sendable {
         var afterLicenses = snapshot.licenses.map { license in
             guard let new = changed[license.code] else { return license }
             replaced.insert(license.code)
+            count(license, -1)
+            count(new, 1)
             return new
         }
-        afterLicenses += writes.licenses.filter { !replaced.contains($0.code) }
-        let today = Day(changeSet.now, inZoneNamed: writes.account.timezone)
+        for license in writes.licenses where !replaced.contains(license.code) {
+            afterLicenses.append(license)
+            count(license, 1)
+        }
 
         // Each buy's and removal's own amount, replayed with the same recorder.
         var recorder = BillingRecorder(catalog: catalog, account: writes.account, billing: snapshot.billing, today: today, now: changeSet.now)
@@ -98,13 +110,6 @@ public struct BillingEffect: Hashable, Sendable {
             }
         }
 
-        var delta: [BillingPeriod: Int64] = [:]
-        for (licenses, sign) in [(snapshot.licenses, Int64(-1)), (afterLicenses, Int64(1))] {
-            for license in licenses where license.effectiveStatus(on: today) == .active {
-                guard let entry = catalog[license.plan] else { continue }
-                delta[entry.billing, default: 0] += sign * entry.price.minorUnits
-            }
-        }
         let next = InvoiceBuilder(catalog: catalog).next(account: changeSet.account, billing: billing, licenses: afterLicenses)
         let effect = BillingEffect(
             currency: catalog.currency, chargeNow: billingWrites.chargeNow, credit: billingWrites.credit,

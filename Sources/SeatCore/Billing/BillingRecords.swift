@@ -154,7 +154,8 @@ extension AccountBilling {
 extension BillingWrites {
     /// The records of an account whose first billing write this is.
     public var initialBilling: AccountBilling {
-        AccountBilling(anchor: anchor, currency: currency).applying(self)
+        AccountBilling(anchor: anchor, currency: currency, creditBalance: creditBalance, licenses: licenses,
+                       pendingAdjustments: adjustments)
     }
 }
 

@@ -60,20 +60,31 @@ public struct ApplyEngine {
     }
 
     /// The rows applying `changeSet` to `snapshot` writes, with license codes
-    /// that `codes` says no account of the ledger uses: the codes are drawn
-    /// against the snapshot, then checked in one batch; should any be taken,
-    /// the change set is worked out again without them.
+    /// that neither the snapshot nor (as `codes` says) any account of the
+    /// ledger uses: the codes are drawn, then checked in one batch; should
+    /// any be taken, the change set is worked out again without them.
     public func writes(for changeSet: ChangeSet, on snapshot: LedgerSnapshot, codes: LicenseCodeCheck) throws -> LedgerWrites {
         var excluded: Set<String> = []
         for _ in 0..<8 {
             let writes = try compute(changeSet, on: snapshot) { code in
                 try !excluded.contains(code) && codes.isFree(code)
             }
-            let taken = writes.boughtCodes.isEmpty ? [] : try codes.taken(writes.boughtCodes)
+            let taken = writes.boughtCodes.isEmpty ? []
+                : try Self.collisions(writes.boughtCodes, in: snapshot).union(codes.taken(writes.boughtCodes))
             if taken.isEmpty { return writes }
             excluded.formUnion(taken)
         }
         throw ApplyError(step: 0, reason: "could not draw unused license codes")
+    }
+
+    /// Which of `codes` a license of `snapshot` has: one pass over the
+    /// snapshot, which is not indexed by code as a whole.
+    static func collisions(_ codes: [String], in snapshot: LedgerSnapshot) -> Set<String> {
+        guard !snapshot.licenses.isEmpty else { return [] }
+        let drawn = Set(codes)
+        var found: Set<String> = []
+        for license in snapshot.licenses where drawn.contains(license.code) { found.insert(license.code) }
+        return found
     }
 
     private func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot,
@@ -89,7 +100,7 @@ public struct ApplyEngine {
         }
         var writes = state.finish(deferred: changeSet.deferred, recorded: snapshot.deferrals, closes: changeSet.accountChange?.closes == true)
         if let catalog {
-            try state.checkStorage(usage: snapshot.billing?.usageGB, catalog: catalog)
+            try state.checkStorage(usage: snapshot.billing?.usageGB, catalog: catalog, snapshot: snapshot)
             var recorder = BillingRecorder(catalog: catalog, account: state.account, billing: snapshot.billing, today: state.today, now: now)
             for event in state.billingEvents {
                 if event.removes { recorder.removed(plan: event.plan, codes: event.codes) } else { recorder.bought(plan: event.plan, codes: event.codes) }
@@ -199,34 +210,55 @@ private struct EngineState {
         self.actor = actor
         self.now = now
         today = Day(now, inZoneNamed: account.timezone)
-        // Sized once for what the change set adds: a first apply of a large
-        // account grows these maps from nothing to 100,000s of entries.
+        // Only what the change set can touch is indexed: the users it names
+        // and the administrators (for the last-administrator rule), the
+        // licenses those users hold, the unassigned ones, and the ones it
+        // names. A 1 % change to a 100,000-user account then hashes a few
+        // thousand rows, not all 300,000; the maps are sized once for what
+        // the change set adds (a first apply grows them from nothing).
         var bought = 0, added = 0
+        var named: Set<String> = []
+        var relevant: Set<String> = []
         for change in changeSet.changes {
+            if let user = change.user { relevant.insert(user) }
             switch change {
             case .buy(_, let count, _, _): bought += count
             case .addUser: added += 1
+            case .assign(_, _, let code?), .unassign(_, _, let code): named.insert(code)
+            case .remove(_, _, _, _, let codes): named.formUnion(codes)
             default: break
             }
         }
-        users = Dictionary(minimumCapacity: snapshot.users.count + added)
-        for user in snapshot.users where users[user.email] == nil { users[user.email] = user }
-        licenses = Dictionary(minimumCapacity: snapshot.licenses.count + bought)
-        for license in snapshot.licenses where licenses[license.code] == nil { licenses[license.code] = license }
+        for user in snapshot.users where user.role == .administrator { relevant.insert(user.email) }
+        users = Dictionary(minimumCapacity: relevant.count)
+        for user in snapshot.users where relevant.contains(user.email) && users[user.email] == nil { users[user.email] = user }
+        licenses = Dictionary(minimumCapacity: bought + named.count)
         changedUsers.reserveCapacity(added)
         changedLicenses.reserveCapacity(bought)
-        held.reserveCapacity(snapshot.users.count + added)
+        held.reserveCapacity(relevant.count)
         contractStarts = snapshot.contractStarts
-        nextSequence = (snapshot.licenses.lazy.map(\.sequence).max() ?? 0) + 1
+        var highest: Int64 = 0
         for license in snapshot.licenses {
+            highest = max(highest, license.sequence)
+            var isIndexed = named.contains(license.code)
             switch license.effectiveStatus(on: today) {
             case .active, .paused:
                 owned[license.plan, default: 0] += 1
-                if let holder = license.assignedTo { held[holder, default: []].appendIfMissing(license.code) } else { free[license.plan, default: []].insert(license.code) }
+                if let holder = license.assignedTo {
+                    if relevant.contains(holder) {
+                        held[holder, default: []].appendIfMissing(license.code)
+                        isIndexed = true
+                    }
+                } else {
+                    free[license.plan, default: []].insert(license.code)
+                    isIndexed = true
+                }
             case .expired, .removed:
                 break
             }
+            if isIndexed, licenses[license.code] == nil { licenses[license.code] = license }
         }
+        nextSequence = highest + 1
         activeAdministrators = users.values.filter(isActiveAdministrator).count
     }
 
@@ -303,7 +335,8 @@ private struct EngineState {
             }
             var bought: [String] = []
             for _ in 0..<count {
-                // Every code of the snapshot or drawn in this apply is a key of `licenses`.
+                // Codes drawn in this apply are keys of `licenses`; one the
+                // snapshot holds already is found after drawing (`collisions`).
                 let code = try newCode { licenses[$0] != nil }
                 bought.append(code)
                 setLicense(License(code: code, plan: plan, status: .active, createdAt: now, sequence: nextSequence))
@@ -404,9 +437,10 @@ private struct EngineState {
 
     /// `storage_allowance`: after removals, the allowance (the plans'
     /// `storagePerLicenseGB` over owned licenses) covers the recorded usage.
-    func checkStorage(usage: Int?, catalog: Catalog) throws {
+    func checkStorage(usage: Int?, catalog: Catalog, snapshot: LedgerSnapshot) throws {
         guard let usage, billingEvents.contains(where: \.removes) else { return }
-        let allowance = StorageAllowance.gigabytes(of: licenses.values, catalog: catalog, on: today)
+        let after = snapshot.licenses.filter { !changedLicenses.contains($0.code) } + changedLicenses.compactMap { licenses[$0] }
+        let allowance = StorageAllowance.gigabytes(of: after, catalog: catalog, on: today)
         if allowance < usage {
             throw ApplyError(step: 0, reason: "the removals would bring the storage allowance to \(allowance) GB, below the recorded usage of \(usage) GB",
                              code: .storageAllowance)

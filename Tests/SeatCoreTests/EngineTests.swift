@@ -76,6 +76,28 @@ private typealias F = Fixtures
     #expect(writes.journal.filter { $0.action == "assign" }.map(\.to) == ["suite-monthly (NEW00004)"])
 }
 
+@Test func engineNeverDrawsACodeTheSnapshotHolds() throws {
+    // The snapshot holds NEW00001 (unassigned, so nobody names it) and
+    // NEW00003 (bob's): the engine indexes only what the change set touches,
+    // and still finds both among the codes it drew.
+    let ledger = LedgerSnapshot(account: F.account, users: [LedgerUser(email: "alice@acme.com", role: .administrator),
+                                                            LedgerUser(email: "bob@acme.com")], licenses: [
+        F.license("NEW00003", "suite-contracted", to: "bob@acme.com", sequence: 1),
+        F.license("NEW00001", "suite-contracted", sequence: 2),
+    ])
+    let desired = F.desired(plans: [F.plan("suite-monthly", .exact(3)), F.plan("suite-contracted", .exact(2), line: 12)],
+                            users: [F.user("alice@acme.com", role: .administrator, plans: ["suite-monthly"]),
+                                    F.user("bob@acme.com", plans: ["suite-contracted"])])
+    let set = F.plan(desired, ledger)
+    let engine = ApplyEngine(actor: "t", now: F.now, drawCode: F.CodeSource().draw, drawLineage: { "l" })
+    for check in [LicenseCodeCheck.unchecked, LicenseCodeCheck { _ in [] }] {
+        let writes = try engine.writes(for: set, on: ledger, codes: check)
+        #expect(writes.boughtCodes.count == 3)
+        #expect(Set(writes.boughtCodes).isDisjoint(with: ["NEW00001", "NEW00003"]))
+        #expect(Set(writes.licenses.map(\.code)).count == writes.licenses.count)
+    }
+}
+
 @Test func engineListsBoughtLicensesLast() throws {
     let ledger = LedgerSnapshot(account: F.account, users: [LedgerUser(email: "alice@acme.com", role: .administrator)], licenses: [
         F.license("AAAA0001", "suite-monthly", to: "alice@acme.com", sequence: 1),

@@ -143,6 +143,19 @@ private typealias F = Fixtures
     var seen = Array(repeating: Set<Character>(), count: 8)
     for _ in 0..<5000 { for (i, c) in LicenseCode.random().enumerated() { seen[i].insert(c) } }
     #expect(seen.allSatisfy { $0.count == 36 })
+    // The same for the buffered source an engine draws from, over several
+    // refills of its buffer, and its codes do not repeat.
+    let draw = LicenseCode.randomSource()
+    var buffered = Array(repeating: Set<Character>(), count: 8)
+    var codes: Set<String> = []
+    for _ in 0..<5000 {
+        let code = draw()
+        #expect(LicenseCode.isValid(code))
+        codes.insert(code)
+        for (i, c) in code.enumerated() { buffered[i].insert(c) }
+    }
+    #expect(buffered.allSatisfy { $0.count == 36 })
+    #expect(codes.count == 5000)
 }
 
 @Test func licenseCodesAreWellFormed() {

@@ -3,8 +3,8 @@ import PostgresNIO
 import SeatStore
 
 /// The PostgreSQL ledger's schema: the same tables, columns and
-/// migrations ("v1"; "v2", billing; "v3", locks) as the SQLite ledger's
-/// `LedgerSchema`, in PostgreSQL's types:
+/// migrations ("v1"; "v2", billing; "v3", locks; "v4", an unused index
+/// dropped) as the SQLite ledger's `LedgerSchema`, in PostgreSQL's types:
 /// - instants are BIGINT milliseconds since 1970-01-01T00:00:00Z;
 /// - calendar days are TEXT `YYYY-MM-DD`, enumerations TEXT raw values;
 /// - booleans are BOOLEAN;
@@ -224,6 +224,10 @@ enum PostgresLedgerSchema {
                 expires_at BIGINT NOT NULL
             )
             """,
+        ]),
+        // As SQLite's "v4": no query reads licenses by (account, plan).
+        Migration(identifier: "v4", sql: [
+            "DROP INDEX licenses_by_account_plan",
         ]),
     ]
 

@@ -12,10 +12,10 @@ struct PostgresLedgerTests {
         try PostgresTestDatabase.withSchema { url in
             _ = try PostgresLedgerStore(url: url)
             try PostgresLedgerStore.execute(url, "INSERT INTO schema_migrations (identifier, applied_at) VALUES ('v9', 0)")
-            #expect(throws: LedgerError.newerSchema(path: url.description, found: "v9", supported: "v3")) {
+            #expect(throws: LedgerError.newerSchema(path: url.description, found: "v9", supported: "v4")) {
                 try PostgresLedgerStore(url: url)
             }
-            #expect(try PostgresLedgerStore.execute(url, "SELECT identifier FROM schema_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v9"])
+            #expect(try PostgresLedgerStore.execute(url, "SELECT identifier FROM schema_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4", "v9"])
         }
     }
 

@@ -19,7 +19,7 @@ extension SQLiteLedgerStore {
     }
 
     public func importLedger(_ export: LedgerContents) throws {
-        try write { db in
+        try write(bulk: true) { db in
             let used = try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM accounts) + (SELECT COUNT(*) FROM catalog) + (SELECT COUNT(*) FROM journal)
                 """) ?? 0

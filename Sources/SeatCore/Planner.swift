@@ -111,7 +111,10 @@ private struct PlanWork {
 
     /// The ledger by email: its user and their licenses, found with one
     /// lookup per user of the file (a 100,000-user plan is mostly lookups).
-    var ledgerIndex: [String: LedgerEntry] = [:]
+    /// The map holds only each email's slot in `entries`, so it stays small
+    /// and its entries never move.
+    var slots: [String: Int32] = [:]
+    var entries: [LedgerEntry] = []
     /// How many licenses (active or paused) each plan owns.
     var ownedCounts: [String: Int] = [:]
     /// Owned licenses nobody holds, by plan (the holders' are in `holdings`).
@@ -174,18 +177,32 @@ private struct PlanWork {
 
     // MARK: Ledger index
 
+    /// The slot of `email` in `entries`, added when new.
+    mutating func slot(_ email: String) -> Int {
+        if let slot = slots[email] { return Int(slot) }
+        slots[email] = Int32(entries.count)
+        entries.append(LedgerEntry())
+        return entries.count - 1
+    }
+
+    /// The ledger's entry for `email`, if it has one.
+    func entry(_ email: String) -> LedgerEntry? {
+        slots[email].map { entries[Int($0)] }
+    }
+
     mutating func indexLedger() {
-        ledgerIndex.reserveCapacity(ledger.users.count)
-        for user in ledger.users { ledgerIndex[user.email, default: LedgerEntry()].user = user }
+        slots.reserveCapacity(ledger.users.count)
+        entries.reserveCapacity(ledger.users.count)
+        for user in ledger.users { entries[slot(user.email)].user = user }
         for license in ledger.licenses {
             let status = license.effectiveStatus(on: today)
             switch status {
             case .active, .paused:
                 ownedCounts[license.plan, default: 0] += 1
                 if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
-                if let holder = license.assignedTo { ledgerIndex[holder, default: LedgerEntry()].holdings.current.append(license) }
+                if let holder = license.assignedTo { entries[slot(holder)].holdings.current.append(license) }
             case .expired:
-                if let holder = license.assignedTo { ledgerIndex[holder, default: LedgerEntry()].holdings.expired.append(license) }
+                if let holder = license.assignedTo { entries[slot(holder)].holdings.expired.append(license) }
             case .removed:
                 break
             }
@@ -202,7 +219,7 @@ private struct PlanWork {
     mutating func planUsers() {
         for user in desired.users { planUser(user) }
         // Users in the ledger but not in the file: kept (and warned about) or pruned.
-        let others = ledgerIndex.values.compactMap { entry -> (LedgerUser, Holdings)? in
+        let others = entries.compactMap { entry -> (LedgerUser, Holdings)? in
             guard !entry.isInFile, let user = entry.user, user.status == .active else { return nil }
             return (user, entry.holdings)
         }.sorted { $0.0.email < $1.0.email }
@@ -228,9 +245,9 @@ private struct PlanWork {
         let email = user.email
         let attributes = UserAttributes(name: user.name?.value, role: effectiveRole(user), isExternal: user.isExternal.value)
         var entry = LedgerEntry()
-        if let slot = ledgerIndex.index(forKey: email) {
-            ledgerIndex.values[slot].isInFile = true
-            entry = ledgerIndex.values[slot]
+        if let slot = slots[email].map(Int.init) {
+            entries[slot].isInFile = true
+            entry = entries[slot]
         }
         if let existing = entry.user, existing.status == .active {
             let wanted = UserAttributes(name: user.name?.value ?? existing.name, role: attributes.role, isExternal: attributes.isExternal)
@@ -380,7 +397,7 @@ private struct PlanWork {
         var count = 0
         for user in desired.users where user.role.value == .administrator && !user.isPaused.value { count += 1 }
         if !desired.prune.value {
-            for entry in ledgerIndex.values where !entry.isInFile {
+            for entry in entries where !entry.isInFile {
                 guard let user = entry.user, user.status == .active, user.role == .administrator else { continue }
                 if !entry.holdings.isPaused { count += 1 }
             }
@@ -388,7 +405,7 @@ private struct PlanWork {
         guard count == 0 else { return }
         // Point at the demotion or pause that removes the last administrator, if there is one.
         let culprit = desired.users.first { user in
-            guard let existing = ledgerIndex[user.email]?.user, existing.role == .administrator, existing.status == .active else { return false }
+            guard let existing = entry(user.email)?.user, existing.role == .administrator, existing.status == .active else { return false }
             return user.role.value != .administrator || user.isPaused.value
         }
         let location = culprit.map { $0.role.value != .administrator ? ($0.role.location ?? $0.location) : ($0.isPaused.location ?? $0.location) }

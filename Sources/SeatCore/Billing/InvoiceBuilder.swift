@@ -34,10 +34,14 @@ public struct InvoiceBuilder: Sendable {
         let invoiceEnd = cycle.invoicePeriod(containing: date).end
         let id = Invoice.id(account: account, date: date)
         struct Key: Hashable { var plan: String; var span: BillingSpan; var periodDays: Int }
+        // Licenses by line: their number, and their codes when records are kept.
+        var counts: [Key: Int] = [:]
         var groups: [Key: [String]] = [:]
         var billed: [String: LicenseBilling] = [:]
         // One record per active license: sized once, not grown through a dozen rehashes.
         if recordsBilled { billed.reserveCapacity(licenses.count) }
+        // The monthly and yearly periods containing `date`, worked out once.
+        var periods: [BillingPeriod: BillingSpan] = [:]
         for license in licenses where license.status == .active {
             if let end = license.endDate, end < date { continue }
             guard let entry = catalog[license.plan] else { continue }
@@ -51,23 +55,30 @@ public struct InvoiceBuilder: Sendable {
                 period = BillingSpan(start: date, end: date.adding(days: 1))
                 span = BillingSpan(start: min(from, invoiceEnd), end: invoiceEnd)
             case .monthly, .yearly:
-                period = cycle.period(entry.billing, containing: date)
+                if let known = periods[entry.billing] {
+                    period = known
+                } else {
+                    period = cycle.period(entry.billing, containing: date)
+                    periods[entry.billing] = period
+                }
                 let from = max(record?.billedUntil ?? period.start, period.start)
                 span = BillingSpan(start: min(from, period.end), end: period.end)
             }
             guard span.days > 0 else { continue }
-            groups[Key(plan: license.plan, span: span, periodDays: period.days), default: []].append(license.code)
+            let key = Key(plan: license.plan, span: span, periodDays: period.days)
+            counts[key, default: 0] += 1
+            if recordsBilled { groups[key, default: []].append(license.code) }
         }
         var lines: [InvoiceLine] = []
-        for (key, codes) in groups.sorted(by: { ($0.key.plan, $0.key.span.start) < ($1.key.plan, $1.key.span.start) }) {
+        for (key, count) in counts.sorted(by: { ($0.key.plan, $0.key.span.start) < ($1.key.plan, $1.key.span.start) }) {
             guard let entry = catalog[key.plan] else { continue }
             let amount = key.span.days == key.periodDays
-                ? Proration.whole(price: entry.price, count: codes.count)
-                : Proration.amount(price: entry.price, count: codes.count, remainingDays: key.span.days, periodDays: key.periodDays)
-            lines.append(InvoiceLine(kind: .recurring, plan: key.plan, count: codes.count, span: key.span,
+                ? Proration.whole(price: entry.price, count: count)
+                : Proration.amount(price: entry.price, count: count, remainingDays: key.span.days, periodDays: key.periodDays)
+            lines.append(InvoiceLine(kind: .recurring, plan: key.plan, count: count, span: key.span,
                                      periodDays: key.periodDays, amount: amount))
-            guard recordsBilled else { continue }
-            for (code, share) in zip(codes.sorted(), BillingRecorder.shares(of: amount, count: codes.count)) {
+            guard recordsBilled, let codes = groups[key] else { continue }
+            for (code, share) in zip(codes.sorted(), BillingRecorder.shares(of: amount, count: count)) {
                 billed[code] = LicenseBilling(billedUntil: key.span.end, paid: share, invoiceState: .invoiced, invoice: id)
             }
         }

@@ -53,55 +53,17 @@ struct SchemaReader {
         if node.tag == .string || (node.style != .plain && node.tag != .standard) {
             return .string(text, isQuoted: node.style != .plain)
         }
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true": return .bool(true)
-        case "false": return .bool(false)
-        default: break
+        switch PlainScalar.kind(of: text.utf8) {
+        case .null: return .null
+        case .bool(let flag): return .bool(flag)
+        case .integer: return .integer(text)
+        case .float: return .float(text)
+        case .string: return .string(text, isQuoted: false)
         }
-        if Self.isInteger(text) { return .integer(text) }
-        if Self.isFloat(text) { return .float(text) }
-        return .string(text, isQuoted: false)
     }
 
     static func isInteger(_ text: String) -> Bool {
-        var digits = 0
-        for (offset, byte) in text.utf8.enumerated() {
-            if offset == 0 && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")) { continue }
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return false }
-            digits += 1
-        }
-        return digits > 0
-    }
-
-    /// `2.5`, `-1e3`, `.5`, `.inf`, `.nan`: what YAML would read as a float.
-    static func isFloat(_ text: String) -> Bool {
-        if text.utf8.contains(UInt8(ascii: ".")) && text.utf8.count <= 5 {
-            switch text.lowercased() {
-            case ".inf", "+.inf", "-.inf", ".nan": return true
-            default: break
-            }
-        }
-        var digits = 0, dots = 0, exponent = false, exponentDigits = 0
-        var previous: UInt8 = 0
-        for (offset, byte) in text.utf8.enumerated() {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if exponent { exponentDigits += 1 } else { digits += 1 }
-            case UInt8(ascii: "-"), UInt8(ascii: "+"):
-                guard offset == 0 || previous == UInt8(ascii: "e") || previous == UInt8(ascii: "E") else { return false }
-            case UInt8(ascii: "."):
-                dots += 1
-                guard dots == 1, !exponent else { return false }
-            case UInt8(ascii: "e"), UInt8(ascii: "E"):
-                guard !exponent, digits > 0 else { return false }
-                exponent = true
-            default:
-                return false
-            }
-            previous = byte
-        }
-        return digits > 0 && (!exponent || exponentDigits > 0)
+        PlainScalar.isInteger(text.utf8)
     }
 
     /// "a mapping", "the quoted string \"12\"", ...: what was found where

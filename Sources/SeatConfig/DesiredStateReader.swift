@@ -4,11 +4,10 @@ import SeatCore
 /// Checks a composed desired-state document against the schema in
 /// DESIGN.md ("Desired-state file") and builds the `DesiredState`.
 struct DesiredStateReader {
-    static let topLevelKeys = ["account", "kind", "name", "emailDomains", "blockedDomains", "timezone", "prune",
-                               "closeAccount", "guards", "plans", "users"]
-    static let planKeys = ["licenses", "headroom"]
-    static let userKeys = ["name", "role", "plans", "paused", "external"]
-    static let guardKeys = ["maxUnassignments", "maxChargeNow"]
+    static let topLevelKeys = DesiredStateKey.TopLevel.names
+    static let planKeys = DesiredStateKey.Plan.names
+    static let userKeys = DesiredStateKey.User.names
+    static let guardKeys = DesiredStateKey.Guard.names
 
     /// Declared counts above this are refused as typos rather than passed on.
     static let countRange = 0...1_000_000

@@ -4,10 +4,15 @@
 // values (`DesiredState`, `Catalog`) plus diagnostics that name
 // `file:line:column`, and renders diagnostics for a terminal.
 //
-// Reading happens in two steps. `YAMLComposer` drives libyaml's event API
-// into a flat node tree, with no recursion and with limits on size, depth and
-// alias expansion checked as the events arrive, so hostile files are refused
-// in well under a second. `DesiredStateReader` / `CatalogReader` then walk
+// A desired-state file in the common form (a valid file without anchors,
+// aliases or tags) is read in one pass straight from libyaml's events by
+// `DesiredStateEventReader`; any other file, and every catalog, is read the
+// reference way below, which is also where every diagnostic comes from.
+//
+// Reading the reference way happens in two steps. `YAMLComposer` drives
+// libyaml's event API into a flat node tree, with no recursion and with
+// limits on size, depth and alias expansion checked as the events arrive, so
+// hostile files are refused in well under a second. `DesiredStateReader` / `CatalogReader` then walk
 // only the keys the schema knows, collecting every problem in one pass.
 // Neither step throws: problems are data (`Diagnostic`), and a value is
 // returned only when there is no error.
@@ -25,10 +30,48 @@ public enum ConfigLoader {
     /// - Returns: diagnostics in file order.
     public static func loadDesiredState(_ data: [UInt8], file: String,
                                         limits: LoaderLimits = .standard) -> (state: DesiredState?, diagnostics: [Diagnostic]) {
-        let (state, diagnostics) = load(data, file: file, limits: limits) { document in
+        let (state, diagnostics, _) = loadDesiredStateTracingRoute(data, file: file, limits: limits)
+        return (state, diagnostics)
+    }
+
+    /// How a desired-state file was read.
+    enum DesiredStateRoute: Equatable {
+        /// Straight from libyaml's events by `DesiredStateEventReader`.
+        case events
+        /// By `YAMLComposer` + `DesiredStateReader`, because the fast path gave up.
+        case composed(FastPathExit)
+    }
+
+    /// `loadDesiredState`, also saying which reader produced the result, so
+    /// tests can tell that the fast path is taken where it should be.
+    ///
+    /// A valid file in the common form is read by the fast path alone. Any
+    /// other file is read again from scratch by the composer and the schema
+    /// reader, so every diagnostic comes from that one reference reader.
+    static func loadDesiredStateTracingRoute(_ data: [UInt8], file: String, limits: LoaderLimits)
+        -> (state: DesiredState?, diagnostics: [Diagnostic], route: DesiredStateRoute) {
+        if let problem = sizeProblem(file: file, size: data.count, limits: limits) {
+            return (nil, [problem], .composed(FastPathExit("a file over the size limit", line: 1)))
+        }
+        let outcome = data.withUnsafeBufferPointer { bytes in
+            DesiredStateEventReader.read(bytes, file: file, limits: limits)
+        }
+        switch outcome {
+        case .state(let state):
+            return (state, [], .events)
+        case .fallBack(let exit):
+            let (state, diagnostics) = composeDesiredState(data, file: file, limits: limits)
+            return (state, diagnostics, .composed(exit))
+        }
+    }
+
+    /// The reference reader: composes the whole node tree, then checks it
+    /// against the schema. Every desired-state diagnostic comes from here.
+    static func composeDesiredState(_ data: [UInt8], file: String,
+                                    limits: LoaderLimits) -> (state: DesiredState?, diagnostics: [Diagnostic]) {
+        load(data, file: file, limits: limits) { document in
             DesiredStateReader.read(document, file: file)
         }
-        return (state, diagnostics)
     }
 
     /// Parses a catalog file (format in DESIGN.md: currency + plans). Same contract.

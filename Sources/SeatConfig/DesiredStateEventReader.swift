@@ -232,7 +232,9 @@ struct DesiredStateEventReader: ~Copyable {
             users.append(try readUser(email: email, at: location(key), try events.next()))
             // `DesiredUser` lower-cases the address again; repeats are
             // looked for below in what it keeps, which must be `email`.
-            guard users[users.count - 1].email == email else { throw unsupported("an email that lower-cases twice", key) }
+            guard users[users.count - 1].email == email else {
+                throw unsupported("an email that lower-cases twice", key)
+            }
         }
         // Repeats are looked for once all are read, in a set sized once.
         // Keyed by `String`, whose equality (canonical equivalence) is what
@@ -262,7 +264,9 @@ struct DesiredStateEventReader: ~Copyable {
             isValid = Validation.emailProblem(email) == nil
         } else if hasCapital {
             lowercased.removeAll(keepingCapacity: true)
-            lowercased.append(contentsOf: text.lazy.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 })
+            lowercased.append(contentsOf: text.lazy.map {
+                $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0
+            })
             let checked = lowercased.withUnsafeBufferPointer { lower in
                 (String(decoding: lower, as: UTF8.self), Validation.isValidASCIIEmail(lower))
             }
@@ -277,7 +281,8 @@ struct DesiredStateEventReader: ~Copyable {
         return email
     }
 
-    private mutating func readUser(email: String, at location: SourceLocation, _ value: YAMLEvent) throws(FastPathExit) -> DesiredUser {
+    private mutating func readUser(email: String, at location: SourceLocation,
+                                   _ value: YAMLEvent) throws(FastPathExit) -> DesiredUser {
         if isNull(value) { return DesiredUser(email: email, at: location) }
         guard value.kind == .mappingStart else { throw unsupported("a user that is not a mapping", value) }
         var keys = userKeys
@@ -367,7 +372,8 @@ struct DesiredStateEventReader: ~Copyable {
     }
 
     /// A whole number in `range`; nil for null when not required.
-    private func integer(_ value: YAMLEvent, range: ClosedRange<Int>, isRequired: Bool = false) throws(FastPathExit) -> Located<Int>? {
+    private func integer(_ value: YAMLEvent, range: ClosedRange<Int>,
+                         isRequired: Bool = false) throws(FastPathExit) -> Located<Int>? {
         guard value.kind == .scalar else { throw unsupported("a collection where a number belongs", value) }
         switch kind(of: value) {
         case .null where !isRequired:

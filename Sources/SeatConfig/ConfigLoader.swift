@@ -67,7 +67,10 @@ public enum ConfigLoader {
 
     /// The reference reader: composes the whole node tree, then checks it
     /// against the schema. Every desired-state diagnostic comes from here.
-    static func composeDesiredState(_ data: [UInt8], file: String,
+    /// Open to the fuzzer in `Fuzz/`, which checks that `loadDesiredState`
+    /// gives exactly what this gives, whatever the bytes.
+    @_spi(Fuzzing)
+    public static func composeDesiredState(_ data: [UInt8], file: String,
                                     limits: LoaderLimits) -> (state: DesiredState?, diagnostics: [Diagnostic]) {
         load(data, file: file, limits: limits) { document in
             DesiredStateReader.read(document, file: file)

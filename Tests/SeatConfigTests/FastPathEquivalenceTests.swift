@@ -1,7 +1,7 @@
 import Foundation
 import SeatCore
 import Testing
-@testable import SeatConfig
+@_spi(Fuzzing) @testable import SeatConfig
 
 /// The desired-state fast path (`DesiredStateEventReader`) must give exactly
 /// what the reference reader (`YAMLComposer` + `DesiredStateReader`) gives:

@@ -1,9 +1,11 @@
 // libFuzzer entry point for seatctl's YAML loaders. Every input is read both
 // as a desired-state file and as a catalog file; the loaders must return
 // (diagnostics or a value) without crashing, hanging or leaking, whatever
-// the bytes. Built with `-sanitize=fuzzer,address` by `scripts/fuzz.sh`.
+// the bytes, and the desired-state fast path must give exactly what the
+// reference reader gives. Built with `-sanitize=fuzzer,address` by
+// `scripts/fuzz.sh`.
 
-import SeatConfig
+@_spi(Fuzzing) import SeatConfig
 import SeatCore
 
 /// Small limits keep each run fast, so the fuzzer explores more inputs per
@@ -15,6 +17,10 @@ public func fuzzConfigLoader(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CI
     let bytes = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
     let desired = ConfigLoader.loadDesiredState(bytes, file: "fuzz.yaml", limits: limits)
     checkInvariants(value: desired.state, desired.diagnostics, source: bytes)
+    let reference = ConfigLoader.composeDesiredState(bytes, file: "fuzz.yaml", limits: limits)
+    if desired.state != reference.state || desired.diagnostics != reference.diagnostics {
+        fatalError("the desired-state fast path and the reference reader disagree")
+    }
     let catalog = ConfigLoader.loadCatalog(bytes, file: "fuzz.yaml", limits: limits)
     checkInvariants(value: catalog.catalog, catalog.diagnostics, source: bytes)
     return 0

@@ -44,8 +44,14 @@ public enum CardNumber {
             } else if byte == 32 || byte == 45, inGroup {
                 inGroup = false
             } else {
-                // With no digits pending there is nothing to check (or clear).
-                if !digits.isEmpty, let match = check() { return match }
+                // Fewer than 13 digits pending cannot be a card number: they
+                // are only dropped (a large file has hundreds of thousands).
+                if digits.count >= 13 {
+                    if let match = check() { return match }
+                } else if !digits.isEmpty {
+                    digits.removeAll(keepingCapacity: true)
+                    groups.removeAll(keepingCapacity: true)
+                }
                 inGroup = false
             }
         }

@@ -42,9 +42,21 @@ public struct InvoiceBuilder: Sendable {
         if recordsBilled { billed.reserveCapacity(licenses.count) }
         // The monthly and yearly periods containing `date`, worked out once.
         var periods: [BillingPeriod: BillingSpan] = [:]
+        // A ledger lists licenses oldest first, so those bought together
+        // (one plan, one billing span) come in runs: the plan's entry and the
+        // run's line are looked up once per run, not once per license.
+        var last: (plan: String, entry: CatalogPlan)?
+        var run: (key: Key, count: Int)?
         for license in licenses where license.status == .active {
             if let end = license.endDate, end < date { continue }
-            guard let entry = catalog[license.plan] else { continue }
+            let entry: CatalogPlan
+            if let last, last.plan == license.plan {
+                entry = last.entry
+            } else {
+                guard let found = catalog[license.plan] else { continue }
+                entry = found
+                last = (license.plan, found)
+            }
             let record = billing.licenses[license.code]
             let period: BillingSpan
             let span: BillingSpan
@@ -66,9 +78,15 @@ public struct InvoiceBuilder: Sendable {
             }
             guard span.days > 0 else { continue }
             let key = Key(plan: license.plan, span: span, periodDays: period.days)
-            counts[key, default: 0] += 1
+            if let current = run, current.key == key {
+                run?.count += 1
+            } else {
+                if let current = run { counts[current.key, default: 0] += current.count }
+                run = (key, 1)
+            }
             if recordsBilled { groups[key, default: []].append(license.code) }
         }
+        if let current = run { counts[current.key, default: 0] += current.count }
         var lines: [InvoiceLine] = []
         for (key, count) in counts.sorted(by: { ($0.key.plan, $0.key.span.start) < ($1.key.plan, $1.key.span.start) }) {
             guard let entry = catalog[key.plan] else { continue }

@@ -94,9 +94,26 @@ extension SQLiteLedgerStore {
     /// whole batch, the codes passed as one JSON array.
     static func takenCodes(_ codes: [String], _ db: Database) throws -> Set<String> {
         guard !codes.isEmpty else { return [] }
-        let json = String(decoding: try JSONEncoder().encode(codes), as: UTF8.self)
         let statement = try db.cachedStatement(sql: "SELECT code FROM licenses WHERE code IN (SELECT value FROM json_each(?))")
-        return Set(try String.fetchAll(statement, arguments: [json]))
+        return Set(try String.fetchAll(statement, arguments: [try jsonArray(codes)]))
+    }
+
+    /// `codes` as a JSON array of strings. License codes are plain ASCII,
+    /// written as they are; any other string goes through JSONEncoder.
+    /// (JSONEncoder alone takes a noticeable part of a second for the
+    /// 200,000 codes of a large first apply.)
+    static func jsonArray(_ codes: [String]) throws -> String {
+        var json = "["
+        json.reserveCapacity(codes.count * 11 + 2)
+        for (index, code) in codes.enumerated() {
+            if index > 0 { json += "," }
+            if code.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                json += "\"" + code + "\""
+            } else {
+                json += String(decoding: try JSONEncoder().encode(code), as: UTF8.self)
+            }
+        }
+        return json + "]"
     }
 
     /// An enumeration stored as its raw value; an unknown one is most likely

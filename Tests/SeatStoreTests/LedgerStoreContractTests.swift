@@ -189,6 +189,8 @@ struct LedgerStoreContractTests {
                 // A batch is answered in one query: the taken codes, whatever their order.
                 #expect(try isCodeFree.taken(["B0000001", "A0000004", "a0000001", "A0000001", "A0000001"]) == ["A0000001", "A0000004"])
                 #expect(try isCodeFree.taken([]).isEmpty)
+                // Codes are data: quotes, backslashes and control characters pass through.
+                #expect(try isCodeFree.taken(["A\"1", "B\\2", "C\u{1}3", "A0000001"]) == ["A0000001"])
                 return Sample.creation("beta", codePrefix: "B")
             }
             #expect(throws: Boom.self) {

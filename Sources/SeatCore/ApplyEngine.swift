@@ -216,6 +216,10 @@ private struct EngineState {
     var licenses: [String: License]
     var changedUsers: Set<String> = []
     var changedLicenses: Set<String> = []
+    /// The same, in the order first changed: mostly the order `finish`
+    /// sorts them in already, which the sort then merely confirms.
+    var changedUserOrder: [String] = []
+    var changedLicenseOrder: [String] = []
     /// Unassigned, non-expired, owned license codes by plan.
     var free: [String: Set<String>] = [:]
     /// Non-expired owned licenses held, by user. A user holds a handful, so
@@ -282,6 +286,8 @@ private struct EngineState {
         licenses = Dictionary(minimumCapacity: bought + named.count)
         changedUsers.reserveCapacity(added)
         changedLicenses.reserveCapacity(bought)
+        changedUserOrder.reserveCapacity(added)
+        changedLicenseOrder.reserveCapacity(bought)
         held.reserveCapacity(relevant.count)
         contractStarts = snapshot.contractStarts
         var highest: Int64 = 0
@@ -340,12 +346,12 @@ private struct EngineState {
 
     mutating func setUser(_ user: LedgerUser) {
         users[user.email] = user
-        changedUsers.insert(user.email)
+        if changedUsers.insert(user.email).inserted { changedUserOrder.append(user.email) }
     }
 
     mutating func setLicense(_ license: License) {
         licenses[license.code] = license
-        changedLicenses.insert(license.code)
+        if changedLicenses.insert(license.code).inserted { changedLicenseOrder.append(license.code) }
     }
 
     func activeUser(_ email: String) throws -> LedgerUser {
@@ -486,7 +492,7 @@ private struct EngineState {
     /// `storagePerLicenseGB` over owned licenses) covers the recorded usage.
     func checkStorage(usage: Int?, catalog: Catalog, snapshot: LedgerSnapshot) throws {
         guard let usage, billingEvents.contains(where: \.removes) else { return }
-        let after = snapshot.licenses.filter { !changedLicenses.contains($0.code) } + changedLicenses.compactMap { licenses[$0] }
+        let after = snapshot.licenses.filter { !changedLicenses.contains($0.code) } + changedLicenseOrder.compactMap { licenses[$0] }
         let allowance = StorageAllowance.gigabytes(of: after, catalog: catalog, on: today)
         if allowance < usage {
             throw ApplyError(step: 0, reason: "the removals would bring the storage allowance to \(allowance) GB, below the recorded usage of \(usage) GB",
@@ -527,9 +533,9 @@ private struct EngineState {
         if closes { account.status = .closed }
         return LedgerWrites(
             account: account, isNewAccount: isNewAccount,
-            users: changedUsers.sorted().compactMap { users[$0] },
+            users: changedUserOrder.sorted().compactMap { users[$0] },
             // Sequence numbers are unique within an account and follow creation order.
-            licenses: changedLicenses.compactMap { licenses[$0] }.sorted { $0.sequence < $1.sequence },
+            licenses: changedLicenseOrder.compactMap { licenses[$0] }.sorted { $0.sequence < $1.sequence },
             contractStarts: newContractStarts,
             deferrals: deferred.map(RecordedDeferral.init),
             journal: journal,

@@ -20,19 +20,6 @@ struct BulkStatement {
 
     // MARK: Writing
 
-    /// Binds `values` to the parameters in order, runs the statement to its
-    /// end and resets it; returns the number of rows it changed.
-    @discardableResult
-    func execute(_ values: BulkValue...) throws -> Int {
-        try execute(values)
-    }
-
-    @discardableResult
-    func execute(_ values: [BulkValue]) throws -> Int {
-        try bind(values, from: 1)
-        return try run()
-    }
-
     /// Binds `values` to the parameters from `first` (1-based) on.
     func bind(_ values: [BulkValue], from first: Int32) throws {
         for (offset, value) in values.enumerated() {
@@ -61,9 +48,7 @@ struct BulkStatement {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
-        for (offset, value) in values.enumerated() {
-            try check(value.bind(to: handle, at: Int32(offset + 1)))
-        }
+        try bind(values, from: 1)
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { return }

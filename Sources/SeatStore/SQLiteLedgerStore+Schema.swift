@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SeatCore
 
@@ -76,11 +77,25 @@ extension SQLiteLedgerStore {
 
     /// WAL lets readers in other processes go on while one writes. The mode
     /// is stored in the file, so this writes only the first time.
+    ///
+    /// Switching a new ledger to WAL needs it to itself: while another
+    /// process opening the same new file reads it, SQLite answers
+    /// SQLITE_BUSY at once, without waiting. Two applies creating one
+    /// ledger at the same moment met that about one time in two; the
+    /// switch is now tried again for up to five seconds (the other process
+    /// soon switches the file itself, or finishes its read).
     private static func enableWAL(_ writer: any DatabaseWriter, path: String) throws {
-        try writer.writeWithoutTransaction { db in
-            guard try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" else { return }
-            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
-                throw LedgerError.unusable(path: path, reason: "SQLite cannot put it in WAL mode")
+        let deadline = Date().addingTimeInterval(5)
+        while true {
+            do {
+                return try writer.writeWithoutTransaction { db in
+                    guard try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" else { return }
+                    guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                        throw LedgerError.unusable(path: path, reason: "SQLite cannot put it in WAL mode")
+                    }
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.01)
             }
         }
     }

@@ -62,11 +62,23 @@ public struct Catalog: Hashable, Sendable {
     /// Sorted by id.
     public private(set) var plans: [CatalogPlan]
     private var index: [String: Int]
+    /// True when two different plans include the same product, so that a
+    /// user holding both triggers `duplicate_product`.
+    public let plansShareProducts: Bool
 
     public init(currency: String, plans: [CatalogPlan]) {
         self.currency = currency
         self.plans = plans.sorted { $0.id < $1.id }
         self.index = Dictionary(uniqueKeysWithValues: self.plans.enumerated().map { ($1.id, $0) })
+        var owners: [String: String] = [:]
+        var shared = false
+        for plan in self.plans {
+            for product in Set(plan.products) {
+                if let owner = owners[product], owner != plan.id { shared = true }
+                owners[product] = plan.id
+            }
+        }
+        plansShareProducts = shared
     }
 
     public subscript(id: String) -> CatalogPlan? {

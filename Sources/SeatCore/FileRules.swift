@@ -101,7 +101,7 @@ public enum FileRules {
     /// Whether two different plans of the user include the same product,
     /// without allocating: the common case is a few plans with none shared.
     static func mayShareProducts(_ user: DesiredUser, catalog: Catalog) -> Bool {
-        guard user.plans.count > 1 else { return false }
+        guard user.plans.count > 1, catalog.plansShareProducts else { return false }
         guard user.plans.count <= 8 else { return true }
         for (index, first) in user.plans.enumerated() {
             guard let a = catalog[first.value] else { continue }
@@ -143,8 +143,9 @@ public enum FileRules {
         // Most users of a file share a domain: judge a domain once per run of users.
         var last: (domain: Substring, match: String?, isAllowed: Bool)?
         for user in desired.users {
-            guard let at = user.email.lastIndex(of: "@") else { continue }
-            let tail = user.email[user.email.index(after: at)...]
+            // The domain, found by bytes: searching Characters is slow.
+            guard let at = user.email.utf8.lastIndex(of: UInt8(ascii: "@")) else { continue }
+            let tail = Substring(user.email.utf8[user.email.utf8.index(after: at)...])
             if last?.domain != tail {
                 let domain = String(tail)
                 last = (tail, PublicEmailDomains.matches(domain, in: blocked),

@@ -40,12 +40,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "seatctl", dependencies: ["SeatCLI"]),
-        .testTarget(name: "SeatCoreTests", dependencies: ["SeatCore"], exclude: ["Golden"]),
-        .testTarget(name: "SeatConfigTests", dependencies: ["SeatConfig"], resources: [.copy("Fixtures")]),
+        // What several test targets share (a seeded random generator).
+        .target(name: "SeatTestSupport", path: "Tests/SeatTestSupport"),
+        .testTarget(name: "SeatCoreTests", dependencies: ["SeatCore", "SeatTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "SeatConfigTests", dependencies: ["SeatConfig", "SeatTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SeatStoreTests", dependencies: ["SeatStore", "SeatPostgres"]),
         .testTarget(
             name: "SeatCLITests",
-            dependencies: ["SeatCLI", "SeatCore", "SeatStore", "SeatPostgres", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SeatCLI", "SeatCore", "SeatStore", "SeatPostgres", "SeatTestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Golden"]
         ),
     ],

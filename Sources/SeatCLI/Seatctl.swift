@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SeatCore
+import SeatStore
 
 /// The `seatctl` command: a declarative reconciler for SaaS license seats.
 public struct Seatctl: ParsableCommand {

@@ -2,6 +2,7 @@ import Foundation
 import SeatConfig
 import SeatCore
 import SeatStore
+import SeatTestSupport
 import Testing
 @testable import SeatCLI
 
@@ -74,25 +75,13 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
-    /// SplitMix64: a small seeded generator, so a failing sequence can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [UInt64(1), 7, 2026])
     func randomPortalOperationsExportToNoChanges(seed: UInt64) throws {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         let catalog = try Session.builtInCatalog()
         let store = try SQLiteLedgerStore.inMemory()
         var clock = try #require(Clock.parse(Self.now))
-        var codes = SeededGenerator(state: seed &+ 1)
+        var codes = SplitMix64(seed: seed &+ 1)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         func engine(_ actor: String) -> ApplyEngine {
             ApplyEngine(actor: actor, now: clock, drawCode: { String((0..<8).map { _ in alphabet.randomElement(using: &codes)! }) },

@@ -1,3 +1,4 @@
+import SeatTestSupport
 @testable import SeatConfig
 
 /// Random desired-state files for comparing the fast path with the reference

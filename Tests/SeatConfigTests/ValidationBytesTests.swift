@@ -1,3 +1,4 @@
+import SeatTestSupport
 import Testing
 @testable import SeatConfig
 

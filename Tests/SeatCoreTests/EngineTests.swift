@@ -1,4 +1,5 @@
 import Foundation
+import SeatTestSupport
 import Testing
 @testable import SeatCore
 
@@ -166,24 +167,12 @@ private typealias F = Fixtures
     #expect(LicenseCode.randomLineage().count == 32)
 }
 
-/// A small deterministic generator (SplitMix64) so property tests replay.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random files against random ledgers: whenever the plan has no errors, the
 /// engine applies it without breaking a rule at any step, and planning the
 /// same file again against the result shows no changes (convergence).
 @Test(arguments: 0..<60)
 func randomPlansApplyAndConverge(seed: Int) throws {
-    var rng = SeededGenerator(state: UInt64(seed) &* 7919 &+ 1)
+    var rng = SplitMix64(seed: UInt64(seed) &* 7919 &+ 1)
     let plans = ["suite-monthly", "time-monthly", "issues-yearly", "suite-contracted"]
     let emails = (0..<12).map { "u\($0)@acme.com" }
 

@@ -7,8 +7,9 @@ import Darwin
 
 /// `SEATCTL_TIMINGS=1`: how long each phase of a command took (wall and
 /// process CPU time) and the peak memory at its end, one line per phase on
-/// standard error. For finding
-/// where the time of a large plan or apply goes; off by default.
+/// standard error. For finding where the time of a large plan or apply
+/// goes; off by default. It lives here rather than in SeatCore, which does
+/// no I/O: the store and the commands time their own phases.
 public enum PhaseTimes {
     public static let isEnabled: Bool = {
         guard let value = ProcessInfo.processInfo.environment["SEATCTL_TIMINGS"] else { return false }

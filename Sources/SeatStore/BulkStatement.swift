@@ -40,6 +40,30 @@ struct BulkStatement {
         return Int(sqlite3_changes(sqlite3_db_handle(handle)))
     }
 
+    /// Binds `values` to the parameters from 1 on, reading their text from
+    /// `text`, which holds the UTF-8 of every text value in order, and
+    /// which must stay where it is until the statement has run.
+    func bind(_ values: [BulkValue], text: UnsafeBufferPointer<UInt8>) throws {
+        var offset = 0
+        for (index, value) in values.enumerated() {
+            let parameter = Int32(index + 1)
+            if case .text(let string) = value {
+                let count = string.utf8.count
+                // No destructor (SQLITE_STATIC): SQLite reads the text where
+                // it is, until the statement is reset or bound again.
+                let start = text.baseAddress.map { UnsafeRawPointer($0 + offset) } ?? UnsafeRawPointer(Self.emptyText.utf8Start)
+                try check(sqlite3_bind_text(handle, parameter, start.assumingMemoryBound(to: CChar.self), Int32(count), nil))
+                offset += count
+            } else {
+                try check(value.bind(to: handle, at: parameter))
+            }
+        }
+        precondition(offset == text.count, "the bound text does not match its buffer")
+    }
+
+    /// A valid pointer for the empty string: NULL would bind NULL.
+    private static let emptyText: StaticString = ""
+
     // MARK: Reading
 
     /// Binds `values`, then calls `row` for every result row, and resets.
@@ -91,18 +115,36 @@ struct BulkInsert {
     /// Inserts `count` rows, row `i` with the values `row(i)`; calls
     /// `afterFirstStatement` once the first statement ran. Returns the
     /// number of rows changed.
+    ///
+    /// A statement's text values are copied into one buffer and bound from
+    /// it without SQLite copying them again: a first apply of a large
+    /// account binds millions of strings, and a copy each (SQLite's
+    /// "transient" binding) costs an allocation each.
     @discardableResult
     func run(count: Int, afterFirstStatement: () -> Void = {}, row: (Int) -> [BulkValue]) throws -> Int {
         var changed = 0
         var start = 0
         let full = count >= Self.rowsPerStatement ? try statement(rows: Self.rowsPerStatement) : nil
+        var values: [BulkValue] = []
+        values.reserveCapacity(min(count, Self.rowsPerStatement) * columns)
+        var text: [UInt8] = []
         while start < count {
             let rows = min(Self.rowsPerStatement, count - start)
             let statement = try full.flatMap { rows == Self.rowsPerStatement ? $0 : nil } ?? self.statement(rows: rows)
+            values.removeAll(keepingCapacity: true)
+            text.removeAll(keepingCapacity: true)
             for index in 0..<rows {
-                try statement.bind(row(start + index), from: Int32(index * columns + 1))
+                let row = row(start + index)
+                precondition(row.count == columns, "a bulk insert row has \(row.count) values, not \(columns)")
+                for value in row {
+                    if case .text(var string) = value { string.withUTF8 { text.append(contentsOf: $0) } }
+                }
+                values.append(contentsOf: row)
             }
-            changed += try statement.run()
+            changed += try text.withUnsafeBufferPointer { buffer in
+                try statement.bind(values, text: buffer)
+                return try statement.run()
+            }
             if start == 0 { afterFirstStatement() }
             start += rows
         }

@@ -105,6 +105,7 @@ public struct ApplyEngine {
         if let catalog {
             try state.checkStorage(usage: snapshot.billing?.usageGB, catalog: catalog, snapshot: snapshot)
             var recorder = BillingRecorder(catalog: catalog, account: state.account, billing: snapshot.billing, today: state.today, now: now)
+            recorder.reserveCapacity(state.billingEvents.reduce(0) { $0 + $1.codes.count })
             for event in state.billingEvents {
                 if event.removes { recorder.removed(plan: event.plan, codes: event.codes) } else { recorder.bought(plan: event.plan, codes: event.codes) }
             }
@@ -533,13 +534,24 @@ private struct EngineState {
         if closes { account.status = .closed }
         return LedgerWrites(
             account: account, isNewAccount: isNewAccount,
-            users: changedUserOrder.sorted().compactMap { users[$0] },
+            users: Self.rows(changedUserOrder.sorted(), in: users),
             // Sequence numbers are unique within an account and follow creation order.
-            licenses: changedLicenseOrder.compactMap { licenses[$0] }.sorted { $0.sequence < $1.sequence },
+            licenses: Self.rows(changedLicenseOrder, in: licenses).sorted { $0.sequence < $1.sequence },
             contractStarts: newContractStarts,
             deferrals: deferred.map(RecordedDeferral.init),
             journal: journal,
             boughtCodes: billingEvents.flatMap { $0.removes ? [] : $0.codes })
+    }
+}
+
+private extension EngineState {
+    /// The rows of `keys` in `map`, in that order, in an array sized once
+    /// (a first apply changes 200,000 licenses).
+    static func rows<Row>(_ keys: [String], in map: [String: Row]) -> [Row] {
+        var rows: [Row] = []
+        rows.reserveCapacity(keys.count)
+        for key in keys { if let row = map[key] { rows.append(row) } }
+        return rows
     }
 }
 

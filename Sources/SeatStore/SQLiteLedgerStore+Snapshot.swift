@@ -94,6 +94,9 @@ extension SQLiteLedgerStore {
     /// whole batch, the codes passed as one JSON array.
     static func takenCodes(_ codes: [String], _ db: Database) throws -> Set<String> {
         guard !codes.isEmpty else { return [] }
+        // A ledger with no license yet (before its first apply) has none to
+        // take: skip sending and parsing the codes of a large first purchase.
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM licenses)")) == true else { return [] }
         let statement = try db.cachedStatement(sql: "SELECT code FROM licenses WHERE code IN (SELECT value FROM json_each(?))")
         return Set(try String.fetchAll(statement, arguments: [try jsonArray(codes)]))
     }

@@ -86,6 +86,12 @@ public struct BillingRecorder: Sendable {
                       adjustments: adjustments, licenses: changed)
     }
 
+    /// Makes room for records of `count` licenses in all, so that a large
+    /// purchase does not grow the map step by step.
+    public mutating func reserveCapacity(_ count: Int) {
+        changed.reserveCapacity(count)
+    }
+
     private mutating func set(_ code: String, _ record: LicenseBilling) {
         changed[code] = record
     }

@@ -19,43 +19,55 @@ public enum CardNumber {
     }
 
     private static func firstMatch(inBuffer bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var digits: [UInt8] = []
-        /// Start index in `digits` and byte offset of each group of the current run.
-        var groups: [(start: Int, offset: Int)] = []
-        func check() -> Int? {
-            defer { digits.removeAll(keepingCapacity: true); groups.removeAll(keepingCapacity: true) }
-            guard digits.count >= 13 else { return nil }
-            for (index, first) in groups.enumerated() {
-                for next in groups[(index + 1)...].map(\.start) + [digits.count] {
-                    let length = next - first.start
-                    if length > 19 { break }
-                    if length >= 13, luhn(digits[first.start..<next]) { return first.offset }
-                }
-            }
-            return nil
-        }
+        // The scan only counts the digits of the current run (groups joined
+        // by single separators); a run of 13 digits or more, rare in any
+        // file, is read again in detail. A large file has hundreds of
+        // thousands of shorter runs (ids, counts, dates).
+        var runStart = 0
+        var runDigits = 0
         var inGroup = false
         for offset in bytes.indices {
             let byte = bytes[offset]
-            if (48...57).contains(byte) {
-                if !inGroup { groups.append((digits.count, offset)) }
-                digits.append(byte - 48)
+            if byte &- 48 < 10 {
+                if runDigits == 0 { runStart = offset }
+                runDigits += 1
                 inGroup = true
             } else if byte == 32 || byte == 45, inGroup {
                 inGroup = false
             } else {
-                // Fewer than 13 digits pending cannot be a card number: they
-                // are only dropped (a large file has hundreds of thousands).
-                if digits.count >= 13 {
-                    if let match = check() { return match }
-                } else if !digits.isEmpty {
-                    digits.removeAll(keepingCapacity: true)
-                    groups.removeAll(keepingCapacity: true)
-                }
+                if runDigits >= 13, let match = firstMatch(inRun: bytes, runStart..<offset) { return match }
+                runDigits = 0
                 inGroup = false
             }
         }
-        return check()
+        return runDigits >= 13 ? firstMatch(inRun: bytes, runStart..<bytes.count) : nil
+    }
+
+    /// The first card number in a run of digit groups joined by single
+    /// separators (`run` may end with one separator).
+    private static func firstMatch(inRun bytes: UnsafeBufferPointer<UInt8>, _ run: Range<Int>) -> Int? {
+        var digits: [UInt8] = []
+        /// Start index in `digits` and byte offset of each group of the run.
+        var groups: [(start: Int, offset: Int)] = []
+        var inGroup = false
+        for offset in run {
+            let byte = bytes[offset]
+            if byte &- 48 < 10 {
+                if !inGroup { groups.append((digits.count, offset)) }
+                digits.append(byte - 48)
+                inGroup = true
+            } else {
+                inGroup = false
+            }
+        }
+        for (index, first) in groups.enumerated() {
+            for next in groups[(index + 1)...].map(\.start) + [digits.count] {
+                let length = next - first.start
+                if length > 19 { break }
+                if length >= 13, luhn(digits[first.start..<next]) { return first.offset }
+            }
+        }
+        return nil
     }
 
     /// True when `text` carries something shaped like a card number.

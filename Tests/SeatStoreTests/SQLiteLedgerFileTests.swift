@@ -37,30 +37,6 @@ struct SQLiteLedgerFileTests {
         }
     }
 
-    @Test func newLedgerHasLargePagesAndAnOlderOneKeepsItsOwn() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory + "/ledger.sqlite"
-            try SQLiteLedgerStore(path: path).apply(account: "acme", expectedLineage: nil, expectedSerial: 0) { _, _ in
-                Sample.creation("acme")
-            }
-            func pageSize() throws -> Int? { try DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "PRAGMA page_size") } }
-            #expect(try pageSize() == SQLiteLedgerStore.pageSize)
-            #expect(SQLiteLedgerStore.pageSize == 16384)
-
-            // A ledger written with SQLite's default 4 KiB pages (as every
-            // ledger was before) opens, reads and takes writes as it is.
-            try DatabaseQueue(path: path).writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM; PRAGMA journal_mode = WAL")
-            }
-            #expect(try pageSize() == 4096)
-            let store = try SQLiteLedgerStore(path: path)
-            #expect(try store.snapshot(account: "acme") == Sample.snapshot(after: Sample.creation("acme")))
-            try store.importCatalog(Sample.catalog, actor: "admin", at: Sample.t0)
-            #expect(try store.catalog() == Sample.catalog)
-            #expect(try pageSize() == 4096)
-        }
-    }
-
     @Test func anEmptyFileBecomesANewLedger() throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/ledger.sqlite"

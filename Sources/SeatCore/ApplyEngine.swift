@@ -388,6 +388,8 @@ private struct EngineState {
                 throw ApplyError(step: 0, reason: "plan \"\(plan)\" has \(owned[plan, default: 0]) licenses, not \(from)")
             }
             var bought: [String] = []
+            bought.reserveCapacity(count)
+            free[plan, default: []].reserveCapacity((free[plan]?.count ?? 0) + count)
             for _ in 0..<count {
                 // Codes drawn in this apply are keys of `licenses`; one the
                 // snapshot holds already is found after drawing (`collisions`).
@@ -396,8 +398,8 @@ private struct EngineState {
                 setLicense(License(code: code, plan: plan, status: .active, createdAt: now, sequence: nextSequence))
                 nextSequence += 1
                 free[plan, default: []].insert(code)
-                queues[plan] = nil
             }
+            queues[plan] = nil
             owned[plan] = to
             billingEvents.append((false, plan, bought))
             if contractStarts[plan] == nil {
@@ -504,9 +506,15 @@ private struct EngineState {
     /// The oldest unassigned active license of `plan`, else the oldest paused one.
     mutating func nextFree(_ plan: String) -> String? {
         if queues[plan] == nil {
-            let ordered = (free[plan] ?? []).compactMap { licenses[$0] }
-                .sorted(by: License.assignmentOrder)
-            queues[plan] = (ordered.map(\.code), 0)
+            // Sorted by License.assignmentOrder's key, not whole licenses:
+            // a first apply orders 200,000 free licenses.
+            var ordered: [(Int, Date, Int64, String)] = []
+            ordered.reserveCapacity(free[plan]?.count ?? 0)
+            for code in free[plan] ?? [] {
+                if let license = licenses[code] { ordered.append(license.assignmentKey) }
+            }
+            ordered.sort(by: <)
+            queues[plan] = (ordered.map(\.3), 0)
         }
         while let queue = queues[plan], queue.next < queue.codes.count {
             let code = queue.codes[queue.next]

@@ -100,8 +100,12 @@ public struct License: Hashable, Sendable, Codable {
     /// The order assignments take free licenses in: active before paused,
     /// each oldest first.
     public static func assignmentOrder(_ a: License, _ b: License) -> Bool {
-        if (a.status == .paused) != (b.status == .paused) { return b.status == .paused }
-        return olderFirst(a, b)
+        a.assignmentKey < b.assignmentKey
+    }
+
+    /// What ``assignmentOrder`` compares: paused or not, then as ``olderFirst``.
+    var assignmentKey: (Int, Date, Int64, String) {
+        (status == .paused ? 1 : 0, createdAt, sequence, code)
     }
 
     /// Oldest first: creation instant, then creation order, then code.

@@ -363,7 +363,7 @@ private struct EngineState {
     /// `newCode` draws a license code that `isUsed` (its argument) refuses.
     mutating func apply(_ change: Change, newCode: ((String) -> Bool) throws -> String) throws {
         let subject = change.user.flatMap { users[$0] }
-        let wasAdministrator = subject.map(isActiveAdministrator) ?? false
+        let wasAdministrator = subject.map { isActiveAdministrator($0) } ?? false
         let adminsBefore = activeAdministrators
         switch change {
         case let .addUser(email, attributes):
@@ -483,7 +483,7 @@ private struct EngineState {
             log(.remove, plan, from: String(from), to: String(to) + " (" + codes.joined(separator: ", ") + ")")
         }
         if account.kind == .enterprise, let email = change.user {
-            let isAdministrator = users[email].map(isActiveAdministrator) ?? false
+            let isAdministrator = users[email].map { isActiveAdministrator($0) } ?? false
             activeAdministrators += (isAdministrator ? 1 : 0) - (wasAdministrator ? 1 : 0)
             if adminsBefore > 0 && activeAdministrators == 0 {
                 throw ApplyError(step: 0, reason: "the account would have no active administrator", code: .lastAdministrator)

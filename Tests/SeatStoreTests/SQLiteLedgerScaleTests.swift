@@ -91,6 +91,30 @@ struct SQLiteLedgerScaleTests {
         }
     }
 
+    /// The snapshot's order (users by e-mail, licenses oldest first) does
+    /// not depend on the order rows are stored in: here first as written
+    /// (users not in e-mail order), then with every row's storage order
+    /// reversed, in a ledger of one account and in one shared with another.
+    @Test(arguments: [false, true])
+    func snapshotOrderDoesNotDependOnStorageOrder(shared: Bool) throws {
+        try SQLiteTarget.memory.withStore(tracing: nil) { store in
+            let writes = Self.largeCreation(users: 120)
+            try store.apply(account: "big", expectedLineage: nil, expectedSerial: 0) { _, _ in writes }
+            if shared {
+                try store.apply(account: "acme", expectedLineage: nil, expectedSerial: 0) { _, _ in Sample.creation("acme") }
+            }
+            let expected = Sample.snapshot(after: writes)
+            #expect(expected.users.map(\.email) != writes.users.map(\.email), "the users are stored out of e-mail order")
+            #expect(try store.snapshot(account: "big") == expected)
+
+            try store.writer.write { db in
+                try db.execute(sql: "UPDATE users SET rowid = -rowid; UPDATE licenses SET rowid = -rowid")
+            }
+            #expect(try store.snapshot(account: "big") == expected)
+            if shared { #expect(try store.snapshot(account: "acme") == Sample.snapshot(after: Sample.creation("acme"))) }
+        }
+    }
+
     static func largeCreation(users count: Int) -> LedgerWrites {
         let users = (0..<count).map { n in
             LedgerUser(email: "user\(n)@big.example", name: "User \(n)", role: n == 0 ? .administrator : .user)

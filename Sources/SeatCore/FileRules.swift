@@ -36,6 +36,10 @@ public enum FileRules {
         }
 
         var holders: [String: Int] = [:]
+        // Plan ids already found offered and declared: 100,000 users name a
+        // few dozen plans, so most checks are one set lookup, not a copy of
+        // the catalog's and the file's entries.
+        var offeredAndDeclared: Set<String> = []
         for user in desired.users {
             if user.isExternal.value {
                 if let first = user.plans.first {
@@ -55,13 +59,17 @@ public enum FileRules {
                         "plan \"\(plan.value)\" is listed twice for \(user.email)", at: plan.location))
                     continue
                 }
-                guard checkOffered(plan) else { continue }
-                if !user.isExternal.value { holders[plan.value, default: 0] += 1 }
-                if declared[plan.value] == nil {
-                    diagnostics.append(.error(.assignedLicense,
-                        "\(user.email) holds plan \"\(plan.value)\", which is not declared under plans:",
-                        at: plan.location, hint: "add `\(plan.value): {licenses: auto}` under plans:"))
+                if !offeredAndDeclared.contains(plan.value) {
+                    guard checkOffered(plan) else { continue }
+                    if declared[plan.value] == nil {
+                        diagnostics.append(.error(.assignedLicense,
+                            "\(user.email) holds plan \"\(plan.value)\", which is not declared under plans:",
+                            at: plan.location, hint: "add `\(plan.value): {licenses: auto}` under plans:"))
+                    } else {
+                        offeredAndDeclared.insert(plan.value)
+                    }
                 }
+                if !user.isExternal.value { holders[plan.value, default: 0] += 1 }
             }
             diagnostics += duplicateProducts(user, catalog: catalog)
         }

@@ -227,4 +227,39 @@ import Testing
         let paid = s.snapshot.billing?.licenses.values.reduce(Int64(0)) { $0 + $1.paid.minorUnits } ?? 0
         #expect(paid + credited <= charged + 100, "seed \(seed)") // + the anchor license's 1.00
     }
+
+    /// A plan's next invoice looks the records an apply changes up in its
+    /// writes instead of merging them into a copy of every record: over
+    /// random purchases, removals and issued invoices of monthly and yearly
+    /// plans, it is the invoice of the merged records.
+    @Test(arguments: 0..<60)
+    func nextInvoiceWithWritesEqualsNextInvoiceOfMergedRecords(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        var s = BillingScenario()
+        let builder = InvoiceBuilder(catalog: s.catalog)
+        let plans = ["suite-monthly", "time-monthly", "issues-yearly"]
+        var day = Day(year: 2027, month: 1, day: 1 + Int.random(in: 0...27, using: &random))
+        try s.buy("suite-monthly", 2, on: day)
+        var compared = 0
+        for _ in 0..<Int.random(in: 4...16, using: &random) {
+            day = day.adding(days: Int.random(in: 0...20, using: &random))
+            if Int.random(in: 0..<4, using: &random) == 0, s.snapshot.billing != nil {
+                _ = try s.issueInvoices(through: day)
+                continue
+            }
+            let plan = plans[Int.random(in: 0..<plans.count, using: &random)]
+            let before = s.snapshot.billing
+            let have = s.owned(plan).count
+            let writes = have > 0 && Bool.random(using: &random)
+                ? try s.remove(plan, Int.random(in: 1...have, using: &random), on: day)
+                : try s.buy(plan, Int.random(in: 1...5, using: &random), on: day)
+            guard let before else { continue }
+            let merged = builder.next(account: "acme", billing: before.applying(writes), licenses: s.snapshot.licenses)
+            let looked = builder.next(account: "acme", billing: before, applying: writes, licenses: s.snapshot.licenses)
+            #expect(looked == merged, "seed \(seed), \(day)")
+            #expect(!writes.licenses.isEmpty)
+            compared += 1
+        }
+        #expect(compared > 0, "seed \(seed) compared nothing")
+    }
 }

@@ -64,7 +64,6 @@ public struct BillingEffect: Hashable, Sendable {
         // of the ledger holds one is the apply's to check.
         let writes = try engine.writes(for: changeSet, on: snapshot, codes: .unchecked)
         guard let billingWrites = writes.billing else { throw ApplyError(step: 0, reason: "the apply records no billing") }
-        let billing = snapshot.billing.map { $0.applying(billingWrites) } ?? billingWrites.initialBilling
         let today = Day(changeSet.now, inZoneNamed: writes.account.timezone)
         // The change in recurring cost: a license the apply leaves alone
         // costs the same before and after, so only the changed ones count.
@@ -110,7 +109,9 @@ public struct BillingEffect: Hashable, Sendable {
             }
         }
 
-        let next = InvoiceBuilder(catalog: catalog).next(account: changeSet.account, billing: billing, licenses: afterLicenses)
+        let builder = InvoiceBuilder(catalog: catalog)
+        let next = snapshot.billing.map { builder.next(account: changeSet.account, billing: $0, applying: billingWrites, licenses: afterLicenses) }
+            ?? builder.next(account: changeSet.account, billing: billingWrites.initialBilling, licenses: afterLicenses)
         let effect = BillingEffect(
             currency: catalog.currency, chargeNow: billingWrites.chargeNow, credit: billingWrites.credit,
             recurringDeltaByPeriod: delta.filter { $0.value != 0 }.mapValues { Money(minorUnits: $0, currency: catalog.currency) },

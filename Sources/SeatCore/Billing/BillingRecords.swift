@@ -143,9 +143,16 @@ extension AccountBilling {
     /// The records after an apply's billing writes.
     public func applying(_ writes: BillingWrites?) -> AccountBilling {
         guard let writes else { return self }
+        var result = applyingTotals(writes)
+        result.licenses.merge(writes.licenses) { _, new in new }
+        return result
+    }
+
+    /// `applying(writes)` except for the license records, which stay as
+    /// they were: the new credit balance and pending adjustments.
+    func applyingTotals(_ writes: BillingWrites) -> AccountBilling {
         var result = self
         result.creditBalance = writes.creditBalance
-        result.licenses.merge(writes.licenses) { _, new in new }
         result.pendingAdjustments += writes.adjustments
         return result
     }

@@ -28,7 +28,10 @@ public struct InvoiceBuilder: Sendable {
     /// The invoice dated `date`; with `recordsBilled` also the billing record
     /// of every license it bills (one per license: only an issued invoice
     /// needs them, a preview of 200,000 licenses should not build them).
-    private func build(account: String, date: Day, billing: AccountBilling, licenses: [License], recordsBilled: Bool)
+    ///
+    /// `changed` holds license records that replace those of `billing`.
+    private func build(account: String, date: Day, billing: AccountBilling, changed: [String: LicenseBilling] = [:],
+                       licenses: [License], recordsBilled: Bool)
         -> (invoice: Invoice, billed: [String: LicenseBilling]) {
         let cycle = billing.cycle
         let invoiceEnd = cycle.invoicePeriod(containing: date).end
@@ -57,7 +60,7 @@ public struct InvoiceBuilder: Sendable {
                 entry = found
                 last = (license.plan, found)
             }
-            let record = billing.licenses[license.code]
+            let record = changed.isEmpty ? billing.licenses[license.code] : changed[license.code] ?? billing.licenses[license.code]
             let period: BillingSpan
             let span: BillingSpan
             switch entry.billing {
@@ -114,6 +117,16 @@ public struct InvoiceBuilder: Sendable {
     /// The next invoice as it stands: dated ``AccountBilling/nextInvoiceDate``.
     public func next(account: String, billing: AccountBilling, licenses: [License]) -> Invoice {
         build(account: account, date: billing.nextInvoiceDate, billing: billing, licenses: licenses, recordsBilled: false).invoice
+    }
+
+    /// The next invoice once `writes` are applied to `billing`: the same as
+    /// `next(billing: billing.applying(writes))`, with the changed license
+    /// records looked up in `writes` rather than merged into a copy of
+    /// every record (200,000 in a large account).
+    public func next(account: String, billing: AccountBilling, applying writes: BillingWrites, licenses: [License]) -> Invoice {
+        let after = billing.applyingTotals(writes)
+        return build(account: account, date: after.nextInvoiceDate, billing: after, changed: writes.licenses,
+                     licenses: licenses, recordsBilled: false).invoice
     }
 }
 

@@ -70,13 +70,10 @@ public struct Catalog: Hashable, Sendable {
         self.currency = currency
         self.plans = plans.sorted { $0.id < $1.id }
         self.index = Dictionary(uniqueKeysWithValues: self.plans.enumerated().map { ($1.id, $0) })
-        var owners: [String: String] = [:]
+        var included: Set<String> = []
         var shared = false
         for plan in self.plans {
-            for product in Set(plan.products) {
-                if let owner = owners[product], owner != plan.id { shared = true }
-                owners[product] = plan.id
-            }
+            for product in Set(plan.products) where !included.insert(product).inserted { shared = true }
         }
         plansShareProducts = shared
     }

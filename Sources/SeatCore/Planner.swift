@@ -194,20 +194,13 @@ private struct PlanWork {
         slots.reserveCapacity(ledger.users.count)
         entries.reserveCapacity(ledger.users.count)
         for user in ledger.users { entries[slot(user.email)].user = user }
-        // Licenses bought together sit together (oldest first): count each
-        // plan's in runs rather than with a lookup per license.
-        var run: (plan: String, count: Int)?
-        defer { if let run { ownedCounts[run.plan, default: 0] += run.count } }
+        var owned = RunCounts<String>()
+        defer { ownedCounts = owned.totals }
         for license in ledger.licenses {
             let status = license.effectiveStatus(on: today)
             switch status {
             case .active, .paused:
-                if let current = run, current.plan == license.plan {
-                    run?.count += 1
-                } else {
-                    if let current = run { ownedCounts[current.plan, default: 0] += current.count }
-                    run = (license.plan, 1)
-                }
+                owned.add(license.plan)
                 if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
                 if let holder = license.assignedTo { entries[slot(holder)].holdings.current.append(license) }
             case .expired:

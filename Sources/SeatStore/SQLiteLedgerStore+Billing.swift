@@ -23,24 +23,12 @@ extension SQLiteLedgerStore: BillingStore {
             creditBalance: Money(minorUnits: try row.decode(atIndex: 2), currency: currency),
             lastInvoiceDate: try decodeDay(row, 3, optional: true), usageGB: try row.decode(atIndex: 4))
         billing.licenses.reserveCapacity(expectedLicenses)
-        // Most licenses share a handful of billed-until days: parse each text once in a row.
-        var lastDay: (text: String, day: Day)?
+        var billedDays = StoredDays()
         try BulkStatement(db.cachedStatement(sql: """
             SELECT code, billed_until, paid_minor, invoice_state, invoice FROM license_billing WHERE account = ?
             """)).forEachRow(.text(account.id)) { row in
-                let dayText = row.text(1)
-                let billedUntil: Day
-                if let lastDay, lastDay.text == dayText {
-                    billedUntil = lastDay.day
-                } else {
-                    guard let day = StoredValue.day(dayText) else {
-                        throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
-                    }
-                    billedUntil = day
-                    lastDay = (dayText, day)
-                }
                 billing.licenses[row.text(0)] = LicenseBilling(
-                    billedUntil: billedUntil, paid: Money(minorUnits: row.integer(2), currency: currency),
+                    billedUntil: try billedDays.day(row.text(1)), paid: Money(minorUnits: row.integer(2), currency: currency),
                     invoiceState: row.optionalText(3).flatMap(InvoiceState.init(rawValue:)), invoice: row.optionalText(4))
             }
         let adjustmentRows = try Row.fetchCursor(db.cachedStatement(sql: """

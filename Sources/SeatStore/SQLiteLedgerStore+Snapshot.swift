@@ -41,22 +41,12 @@ extension SQLiteLedgerStore {
             }
 
         var licenses: [License] = []
-        // Most licenses share a handful of end days: parse each text once in a row.
-        var lastEnd: (text: String, day: Day)?
+        var endDays = StoredDays()
         try BulkStatement(db.cachedStatement(sql: """
             SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
             FROM licenses WHERE account = ? ORDER BY created_at, seq, code
             """)).forEachRow(.text(id)) { row in
-                var endDate: Day?
-                if let text = row.optionalText(5) {
-                    if let lastEnd, lastEnd.text == text { endDate = lastEnd.day } else {
-                        guard let day = StoredValue.day(text) else {
-                            throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
-                        }
-                        endDate = day
-                        lastEnd = (text, day)
-                    }
-                }
+                let endDate = try row.optionalText(5).map { try endDays.day($0) }
                 var license = License(
                     code: row.text(0),
                     plan: row.text(1),
@@ -144,9 +134,28 @@ extension SQLiteLedgerStore {
             if optional { return nil }
             throw LedgerError.database("the ledger is missing a required date")
         }
+        return try day(text)
+    }
+
+    /// A stored `YYYY-MM-DD` day.
+    static func day(_ text: String) throws -> Day {
         guard let day = StoredValue.day(text) else {
             throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
         }
+        return day
+    }
+}
+
+/// Stored days read row after row, the last one remembered: most licenses
+/// of a large account share a handful of end and billed-until days, so
+/// each text is parsed once per run rather than once per row.
+struct StoredDays {
+    private var last: (text: String, day: Day)?
+
+    mutating func day(_ text: String) throws -> Day {
+        if let last, last.text == text { return last.day }
+        let day = try SQLiteLedgerStore.day(text)
+        last = (text, day)
         return day
     }
 }

@@ -237,9 +237,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// A `bulk` write (an apply, a copy) first gives the connection up to
     /// 64 MiB of page cache: an apply that writes 100,000 users and 200,000
     /// licenses touches far more pages than SQLite's default 2 MiB, and
-    /// spilling them doubles its time. Reads keep the default: a plan reads
-    /// each page of a large account once, and a larger cache would only
-    /// hold tens of megabytes of pages it never reads again.
+    /// spilling them doubles its time. A plan's reads, which come before
+    /// any bulk write of a command, keep the default: a plan reads each page
+    /// of a large account once, and a larger cache would only hold tens of
+    /// megabytes of pages it never reads again. The connection keeps the
+    /// larger cache after a bulk write (a reconcile loop's later rounds).
     func write<T>(keepingSnapshot: Bool = false, bulk: Bool = false, _ body: (Database) throws -> T) throws -> T {
         if !keepingSnapshot { memo.forget() }
         return try translating {

@@ -38,18 +38,16 @@ public struct InvoiceBuilder: Sendable {
         let id = Invoice.id(account: account, date: date)
         struct Key: Hashable { var plan: String; var span: BillingSpan; var periodDays: Int }
         // Licenses by line: their number, and their codes when records are kept.
-        var counts: [Key: Int] = [:]
+        var counts = RunCounts<Key>()
         var groups: [Key: [String]] = [:]
         var billed: [String: LicenseBilling] = [:]
         // One record per active license: sized once, not grown through a dozen rehashes.
         if recordsBilled { billed.reserveCapacity(licenses.count) }
         // The monthly and yearly periods containing `date`, worked out once.
         var periods: [BillingPeriod: BillingSpan] = [:]
-        // A ledger lists licenses oldest first, so those bought together
-        // (one plan, one billing span) come in runs: the plan's entry and the
-        // run's line are looked up once per run, not once per license.
+        // Licenses bought together come in runs: the plan's entry is looked
+        // up once per run, and so is the run's line (`RunCounts`).
         var last: (plan: String, entry: CatalogPlan)?
-        var run: (key: Key, count: Int)?
         for license in licenses where license.status == .active {
             if let end = license.endDate, end < date { continue }
             let entry: CatalogPlan
@@ -81,17 +79,11 @@ public struct InvoiceBuilder: Sendable {
             }
             guard span.days > 0 else { continue }
             let key = Key(plan: license.plan, span: span, periodDays: period.days)
-            if let current = run, current.key == key {
-                run?.count += 1
-            } else {
-                if let current = run { counts[current.key, default: 0] += current.count }
-                run = (key, 1)
-            }
+            counts.add(key)
             if recordsBilled { groups[key, default: []].append(license.code) }
         }
-        if let current = run { counts[current.key, default: 0] += current.count }
         var lines: [InvoiceLine] = []
-        for (key, count) in counts.sorted(by: { ($0.key.plan, $0.key.span.start) < ($1.key.plan, $1.key.span.start) }) {
+        for (key, count) in counts.totals.sorted(by: { ($0.key.plan, $0.key.span.start) < ($1.key.plan, $1.key.span.start) }) {
             guard let entry = catalog[key.plan] else { continue }
             let amount = key.span.days == key.periodDays
                 ? Proration.whole(price: entry.price, count: count)

@@ -107,7 +107,12 @@ struct Session {
 
     /// Loads a desired-state file, printing every diagnostic and failing on errors.
     func loadDesired(_ path: String) throws -> (DesiredState, [UInt8]) {
-        let (bytes, tooLarge) = try Session.read(path)
+        try loadDesired(path, read: try Session.read(path))
+    }
+
+    /// ``loadDesired(_:)`` of a file already read with ``read(_:)``.
+    func loadDesired(_ path: String, read: (bytes: [UInt8], tooLarge: Diagnostic?)) throws -> (DesiredState, [UInt8]) {
+        let (bytes, tooLarge) = read
         let (state, loaded) = tooLarge.map { (nil, [$0]) } ?? ConfigLoader.loadDesiredState(bytes, file: path)
         var diagnostics = loaded
         if let card = CardNumberGuard.check(file: path, bytes: bytes) { diagnostics.append(card) }

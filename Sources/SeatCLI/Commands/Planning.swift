@@ -1,4 +1,5 @@
 import Foundation
+import SeatConfig
 import SeatCore
 import SeatStore
 
@@ -19,12 +20,27 @@ struct Planning {
     /// against an empty ledger and the built-in catalog, creating nothing.
     /// `actor` is given when the plan is to be applied: the plan is then
     /// priced by the very engine that applies it, and its rows kept.
+    ///
+    /// The ledger is read on a second core while the file loads: the
+    /// account is known from the file's first lines (see
+    /// ``ConfigLoader/peekAccount(_:limits:)``), and what was read early is
+    /// used only when the loaded file names the same account.
     init(file: String, session: Session, store: (any LedgerStore)?, actor: String? = nil) throws {
-        (desired, source) = try PhaseTimes.measure("load") { try session.loadDesired(file) }
+        let read = try Session.read(file)
+        let early = store.flatMap { store in
+            ConfigLoader.peekAccount(read.bytes).map { account in
+                (account: account, snapshot: BackgroundWork { try store.snapshot(account: account) })
+            }
+        }
+        defer { early?.snapshot.join() }
+        (desired, source) = try PhaseTimes.measure("load") { try session.loadDesired(file, read: read) }
         let catalog = try session.catalog(from: store)
         self.catalog = catalog
         let account = desired.account.value
-        let snapshot = try PhaseTimes.measure("snapshot") { try store?.snapshot(account: account) ?? .empty }
+        let snapshot = try PhaseTimes.measure("snapshot") {
+            if let early, early.account == account { return try early.snapshot.value() }
+            return try store?.snapshot(account: account) ?? .empty
+        }
         self.snapshot = snapshot
         let desired = desired
         let planner = Planner(catalog: catalog)

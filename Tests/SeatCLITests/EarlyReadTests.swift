@@ -62,6 +62,25 @@ import Testing
         #expect(planning.changeSet.accountChange?.isNew == true)
     }
 
+    /// The early read's connection is let go before the command ends, so
+    /// SQLite closes it and removes its `-wal` and `-shm` files as it did
+    /// with one thread: a plan leaves the ledger's files byte for byte, be
+    /// the file good or refused. (Runs several times: it was a race.)
+    @Test func aPlanLeavesTheLedgerFilesAsTheyWere() throws {
+        let seatctl = try SeatctlRunner()
+        try seatctl.write("seats.yaml", Self.file(account: "alpha", licenses: 2))
+        try seatctl.write("bad.yaml", Self.file(account: "alpha", licenses: 2).replacingOccurrences(of: "licenses: 2", with: "licenses: 2.5"))
+        try #require(try seatctl.run(["apply", "--auto-approve", "seats.yaml", "--now", Self.now]).status == 0)
+        let before = try seatctl.stateBytes()
+        #expect(before.keys.sorted() == ["ledger.sqlite"])
+        for _ in 0..<4 {
+            #expect(try seatctl.run(["plan", "seats.yaml", "--now", Self.now]).status == 0)
+            #expect(try seatctl.stateBytes() == before)
+            #expect(try seatctl.run(["plan", "bad.yaml", "--now", Self.now]).status == 1)
+            #expect(try seatctl.stateBytes() == before)
+        }
+    }
+
     @Test func backgroundWorkGivesItsValueOrItsError() throws {
         let work = BackgroundWork { Thread.isMainThread ? -1 : 42 }
         #expect(try work.value() == 42)

@@ -87,6 +87,11 @@ for users in $SIZES; do
   percent=$(awk -v c="$CHANGE" 'BEGIN { print c * 100 }')
   row "plan, $percent % changed" "$seatctl" plan "$dir/seats-changed.yaml" $state
   row "apply, $percent % changed" "$seatctl" apply "$dir/seats-changed.yaml" --auto-approve $state
+  # The plan/apply split CI uses: `plan --out` on the pull request, then
+  # `apply PLANFILE` of the reviewed plan, which does not read the file again.
+  eval "$PREPARE"
+  "$seatctl" plan "$dir/seats-changed.yaml" --out "$dir/changed.seatplan" $state >/dev/null
+  row "apply saved plan (\`apply PLANFILE\`), $percent % changed" "$seatctl" apply "$dir/changed.seatplan" $state
   # What apply adds to the plan it shows: the write transaction (lock,
   # check, rows, journal, commit), as the command's own SEATCTL_TIMINGS
   # reports its "apply" phase, in one more run.

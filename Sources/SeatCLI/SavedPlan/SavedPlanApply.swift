@@ -28,21 +28,29 @@ struct SavedPlanApply {
     func run() throws {
         let saved: SavedPlan
         do {
-            saved = try SavedPlan.read(bytes)
+            saved = try PhaseTimes.measure("read plan") { try SavedPlan.read(bytes) }
         } catch let problem as SavedPlanProblem {
             throw problem.message(file: file)
         }
         var set = saved.changeSet
+        let existing = try session.existingStore(actor: actor)
+        // The ledger is read on a second core while the desired-state file is checked.
+        let account = set.account
+        let early = existing.map { store in BackgroundWork { try store.snapshot(account: account) } }
+        defer { early?.join() }
         try checkDesiredFile(saved)
 
-        let existing = try session.existingStore(actor: actor)
-        let snapshot = try existing?.snapshot(account: set.account) ?? .empty
+        let snapshot = try PhaseTimes.measure("snapshot") { try early?.value() ?? .empty }
         try checkClock(saved, snapshot: snapshot)
         try checkCurrent(set, found: snapshot.account)
         let catalog = try session.catalog(from: existing)
         // The same change set on the same ledger on the same day costs the
-        // same, unless the catalog's prices changed since.
-        set.billing = try? BillingEffect.compute(set, on: snapshot, catalog: catalog)
+        // same, unless the catalog's prices changed since. It is priced by
+        // the engine that applies it, whose rows the apply then persists
+        // when the ledger is still as read here (as `apply FILE` does).
+        let engine = Applying.engine(actor: actor, catalog: catalog, session: session)
+        let priced = PhaseTimes.measure("price") { try? BillingEffect.compute(set, on: snapshot, catalog: catalog, engine: engine) }
+        set.billing = priced?.effect
         try checkCharges(saved, found: set.billing)
         if !allowLargeChange, let violation = Applying.guardViolations(set, guards: saved.guards).first {
             throw CLIError.message("[\(violation.code.rawValue)] " + violation.message + "; nothing was changed", hint: violation.hint)
@@ -60,7 +68,8 @@ struct SavedPlanApply {
 
         let writes: LedgerWrites
         do {
-            writes = try Applying.run(set, catalog: catalog, store: existing, session: session, actor: actor)
+            writes = try Applying.run(set, catalog: catalog, store: existing, session: session, actor: actor,
+                                      prepared: priced?.writes.map { PreparedWrites(snapshot: snapshot, writes: $0) })
         } catch let LedgerError.stale(_, _, _, foundLineage, foundSerial) {
             // Another writer got in between the check above and the transaction.
             throw stale(set, foundLineage: foundLineage, foundSerial: foundSerial)

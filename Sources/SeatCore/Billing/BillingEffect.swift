@@ -49,7 +49,7 @@ public struct BillingEffect: Hashable, Sendable {
     /// The effect of applying `changeSet` to `snapshot`, worked out by
     /// running `engine` on it, and the rows that run computed (nil when
     /// nothing changes and the engine did not run).
-    static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog,
+    public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog,
                         engine: ApplyEngine) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
         if changeSet.changes.isEmpty, changeSet.accountChange == nil, let account = snapshot.account {
             // Nothing changes: no need to run the engine over the whole account.

@@ -46,9 +46,22 @@ public struct Planner: Sendable {
     }
 }
 
-/// A user's license picture in the ledger, built once.
-/// Kept as two small arrays rather than nested maps: a user holds a handful
-/// of licenses, and 100,000 users make allocation the dominant cost.
+/// What the ledger holds for one email.
+private struct LedgerEntry {
+    /// The user's index in the ledger's users; nil for an email that holds
+    /// licenses but is not a user (a damaged ledger).
+    var user: Int32?
+    /// Where this email's licenses are in `PlanWork.held`: `first ..< end`.
+    var first: Int32 = 0
+    var end: Int32 = 0
+    /// Set while planning when the file lists this email.
+    var isInFile = false
+}
+
+/// One email's licenses in the ledger, built when its user is planned.
+/// (The ledger's licenses are grouped by email once, as indices into them:
+/// keeping copies for 100,000 users until the plan ends made them a large
+/// part of its memory.)
 private struct Holdings {
     /// Non-expired licenses held (normally one per plan).
     var current: [License] = []
@@ -75,15 +88,6 @@ private struct Holdings {
         }
         return groups
     }
-}
-
-/// What the ledger holds for one email.
-private struct LedgerEntry {
-    /// nil for an email that holds licenses but is not a user (a damaged ledger).
-    var user: LedgerUser?
-    var holdings = Holdings()
-    /// Set while planning when the file lists this email.
-    var isInFile = false
 }
 
 private struct PlanWork {
@@ -115,9 +119,14 @@ private struct PlanWork {
     /// and its entries never move.
     var slots: [String: Int32] = [:]
     var entries: [LedgerEntry] = []
+    /// Every email's licenses, email after email (see `LedgerEntry.first`):
+    /// indices into the ledger's licenses, oldest first.
+    var held: [Int32] = []
+    /// Each ledger license's status today, by its index.
+    var statuses: [LicenseStatus] = []
     /// How many licenses (active or paused) each plan owns.
     var ownedCounts: [String: Int] = [:]
-    /// Owned licenses nobody holds, by plan (the holders' are in `holdings`).
+    /// Owned licenses nobody holds, by plan (the holders' are in `held`).
     var unassigned: [String: [License]] = [:]
     /// Licenses freed by unassignments in this change set, by plan.
     var freed: [String: [License]] = [:]
@@ -190,24 +199,57 @@ private struct PlanWork {
         slots[email].map { entries[Int($0)] }
     }
 
+    /// The ledger user of `entry`, if it is one.
+    func ledgerUser(_ entry: LedgerEntry) -> LedgerUser? {
+        entry.user.map { ledger.users[Int($0)] }
+    }
+
+    /// The licenses `entry` holds, oldest first.
+    func holdings(_ entry: LedgerEntry) -> Holdings {
+        var holdings = Holdings()
+        for index in held[Int(entry.first) ..< Int(entry.end)].lazy.map(Int.init) {
+            if statuses[index] == .expired {
+                holdings.expired.append(ledger.licenses[index])
+            } else {
+                holdings.current.append(ledger.licenses[index])
+            }
+        }
+        return holdings
+    }
+
     mutating func indexLedger() {
         slots.reserveCapacity(ledger.users.count)
         entries.reserveCapacity(ledger.users.count)
-        for user in ledger.users { entries[slot(user.email)].user = user }
+        for (index, user) in ledger.users.enumerated() { entries[slot(user.email)].user = Int32(index) }
         var owned = RunCounts<String>()
         defer { ownedCounts = owned.totals }
-        for license in ledger.licenses {
+        // Each held license's holder, then the licenses grouped by holder
+        // (a counting sort, which keeps them oldest first).
+        statuses.reserveCapacity(ledger.licenses.count)
+        var holders = [Int32](repeating: -1, count: ledger.licenses.count)
+        for (index, license) in ledger.licenses.enumerated() {
             let status = license.effectiveStatus(on: today)
-            switch status {
-            case .active, .paused:
+            statuses.append(status)
+            if status == .active || status == .paused {
                 owned.add(license.plan)
                 if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
-                if let holder = license.assignedTo { entries[slot(holder)].holdings.current.append(license) }
-            case .expired:
-                if let holder = license.assignedTo { entries[slot(holder)].holdings.expired.append(license) }
-            case .removed:
-                break
             }
+            guard status != .removed, let holder = license.assignedTo else { continue }
+            let slot = slot(holder)
+            holders[index] = Int32(slot)
+            entries[slot].end += 1
+        }
+        var next: Int32 = 0
+        for slot in entries.indices {
+            let count = entries[slot].end
+            entries[slot].first = next
+            entries[slot].end = next
+            next += count
+        }
+        held = [Int32](repeating: 0, count: Int(next))
+        for (index, holder) in holders.enumerated() where holder >= 0 {
+            held[Int(entries[Int(holder)].end)] = Int32(index)
+            entries[Int(holder)].end += 1
         }
     }
 
@@ -222,8 +264,8 @@ private struct PlanWork {
         for user in desired.users { planUser(user) }
         // Users in the ledger but not in the file: kept (and warned about) or pruned.
         let others = entries.compactMap { entry -> (LedgerUser, Holdings)? in
-            guard !entry.isInFile, let user = entry.user, user.status == .active else { return nil }
-            return (user, entry.holdings)
+            guard !entry.isInFile, let user = ledgerUser(entry), user.status == .active else { return nil }
+            return (user, holdings(entry))
         }.sorted { $0.0.email < $1.0.email }
         for (user, held) in others {
             if desired.prune.value || (kind == .selfEmployed && desired.closeAccount.value) {
@@ -251,7 +293,7 @@ private struct PlanWork {
             entries[slot].isInFile = true
             entry = entries[slot]
         }
-        if let existing = entry.user, existing.status == .active {
+        if let existing = ledgerUser(entry), existing.status == .active {
             let wanted = UserAttributes(name: user.name?.value ?? existing.name, role: attributes.role, isExternal: attributes.isExternal)
             let current = UserAttributes(name: existing.name, role: existing.role, isExternal: existing.isExternal)
             if wanted != current {
@@ -262,7 +304,7 @@ private struct PlanWork {
             addUsers.append((attributes.role, email, .addUser(email: email, attributes)))
         }
 
-        let held = entry.holdings
+        let held = holdings(entry)
         let wanted = user.isExternal.value ? [] : user.plans
         // A user lists a handful of plans: a scan beats hashing; a long list gets a set.
         let wantedSet = wanted.count > 16 ? Set(wanted.map(\.value)) : []
@@ -400,14 +442,14 @@ private struct PlanWork {
         for user in desired.users where user.role.value == .administrator && !user.isPaused.value { count += 1 }
         if !desired.prune.value {
             for entry in entries where !entry.isInFile {
-                guard let user = entry.user, user.status == .active, user.role == .administrator else { continue }
-                if !entry.holdings.isPaused { count += 1 }
+                guard let user = ledgerUser(entry), user.status == .active, user.role == .administrator else { continue }
+                if !holdings(entry).isPaused { count += 1 }
             }
         }
         guard count == 0 else { return }
         // Point at the demotion or pause that removes the last administrator, if there is one.
         let culprit = desired.users.first { user in
-            guard let existing = entry(user.email)?.user, existing.role == .administrator, existing.status == .active else { return false }
+            guard let existing = entry(user.email).flatMap(ledgerUser), existing.role == .administrator, existing.status == .active else { return false }
             return user.role.value != .administrator || user.isPaused.value
         }
         let location = culprit.map { $0.role.value != .administrator ? ($0.role.location ?? $0.location) : ($0.isPaused.location ?? $0.location) }

@@ -35,14 +35,23 @@ struct EquivalenceTests {
         section("written users", writes.users)
         section("written licenses", writes.licenses)
         section("journal", writes.journal)
+
+        // A damaged ledger (licenses held by emails that are no users): the
+        // planner only, whose plan for it the engine would refuse.
+        let (damagedDesired, damagedLedger) = Self.mixedAccount(users: 600, damaged: true)
+        let damagedSet = Planner(catalog: F.catalog).plan(damagedDesired, against: damagedLedger, now: F.now)
+        section("damaged ledger: changes", damagedSet.changes)
+        section("damaged ledger: diagnostics", damagedSet.diagnostics)
         try Self.assertGolden(lines.joined(separator: "\n") + "\n", named: "planner-equivalence.txt")
     }
 
     /// Users with none to four plans, admins demoted and promoted, paused and
     /// resumed users, externals, renamed users, users only in the ledger,
     /// users only in the file, expired licenses, two licenses of one plan,
-    /// plans sharing a product, free licenses and a contracted plan.
-    static func mixedAccount(users count: Int) -> (DesiredState, LedgerSnapshot) {
+    /// plans sharing a product, free licenses and a contracted plan, removed
+    /// licenses still naming a holder; when `damaged`, licenses held by
+    /// emails that are no users.
+    static func mixedAccount(users count: Int, damaged: Bool = false) -> (DesiredState, LedgerSnapshot) {
         let plans = ["suite-monthly", "time-monthly", "issues-yearly", "suite-contracted"]
         var desiredUsers: [DesiredUser] = []
         var ledgerUsers: [LedgerUser] = []
@@ -71,6 +80,12 @@ struct EquivalenceTests {
                             endDate: expired ? Day(year: 2026, month: 10, day: 1) : nil)
                     if i % 23 == 9 && n == 0 { license(plan, to: email, daysAgo: 5 + i % 40) }
                 }
+                // A removed license that still names its last holder.
+                if i % 27 == 14 { license(plans[i % plans.count], to: email, status: .removed, daysAgo: 60) }
+            } else if damaged && i % 3 == 0 {
+                // A damaged ledger: licenses held by an email that is no user.
+                license(plans[i % plans.count], to: email, daysAgo: 20 + i % 30)
+                if i % 2 == 0 { license(plans[(i + 1) % plans.count], to: email, daysAgo: 40, endDate: Day(year: 2026, month: 9, day: 1)) }
             }
             guard inFile else { continue }
             var wanted = held

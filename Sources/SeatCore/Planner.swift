@@ -24,12 +24,42 @@ public struct Planner: Sendable {
     /// exactly as `ledger` persists them without working them out again.
     public func plan(_ desired: DesiredState, against ledger: LedgerSnapshot, now: Date,
                      pricedBy engine: ApplyEngine) -> (changeSet: ChangeSet, writes: LedgerWrites?) {
-        var work = PlanWork(desired: desired, ledger: ledger, catalog: catalog, now: now)
-        work.run()
-        var set = work.result()
+        price(changes(desired, against: LedgerIndex(ledger, now: now), now: now), of: desired, on: ledger, engine: engine)
+    }
+
+    // The steps of a plan, for a caller that works some of them out ahead,
+    // or on another thread: ``LedgerIndex`` and ``fileDiagnostics(_:)``
+    // while the file loads, ``BillingEffect/currentInvoice(of:catalog:)``
+    // while the change set is worked out.
+
+    /// The rules of the file alone, as a plan checks them: the ones that
+    /// need the ledger (assigned counts, the last administrator) are
+    /// checked against it by ``changes(_:against:now:fileDiagnostics:)``.
+    public func fileDiagnostics(_ desired: DesiredState) -> [Diagnostic] {
+        FileRules.check(desired, catalog: catalog, checksAssignedCounts: false, checksAdministrators: false)
+    }
+
+    /// The change set that brings `ledger` to `desired`, without its
+    /// billing. `fileDiagnostics`, when given, must be
+    /// ``fileDiagnostics(_:)`` of `desired`.
+    public func changes(_ desired: DesiredState, against ledger: LedgerIndex, now: Date,
+                        fileDiagnostics: [Diagnostic]? = nil) -> ChangeSet {
+        var work = PlanWork(desired: desired, index: ledger, catalog: catalog, now: now)
+        work.run(fileDiagnostics: fileDiagnostics ?? self.fileDiagnostics(desired))
+        return work.result()
+    }
+
+    /// `set` with its billing, worked out by `engine` on `ledger`, and the
+    /// rows the engine computed (see ``plan(_:against:now:pricedBy:)``).
+    /// `currentInvoice`, when given, must be
+    /// ``BillingEffect/currentInvoice(of:catalog:)`` of `ledger`.
+    public func price(_ set: ChangeSet, of desired: DesiredState, on ledger: LedgerSnapshot, engine: ApplyEngine,
+                      currentInvoice: Invoice? = nil) -> (changeSet: ChangeSet, writes: LedgerWrites?) {
+        var set = set
         guard !set.hasErrors else { return (set, nil) }
         do {
-            let (billing, writes) = try BillingEffect.compute(set, on: ledger, catalog: catalog, engine: engine)
+            let (billing, writes) = try BillingEffect.compute(set, on: ledger, catalog: catalog, engine: engine,
+                                                              currentInvoice: currentInvoice)
             set.billing = billing
             return (set, writes)
         } catch let error as ApplyError where error.code == .storageAllowance {
@@ -43,50 +73,6 @@ public struct Planner: Sendable {
             // Any other failure is the apply's to report; the plan shows no billing.
         }
         return (set, nil)
-    }
-}
-
-/// What the ledger holds for one email.
-private struct LedgerEntry {
-    /// The user's index in the ledger's users; nil for an email that holds
-    /// licenses but is not a user (a damaged ledger).
-    var user: Int32?
-    /// Where this email's licenses are in `PlanWork.held`: `first ..< end`.
-    var first: Int32 = 0
-    var end: Int32 = 0
-    /// Set while planning when the file lists this email.
-    var isInFile = false
-}
-
-/// One email's licenses in the ledger, built when its user is planned.
-/// (The ledger's licenses are grouped by email once, as indices into them:
-/// keeping copies for 100,000 users until the plan ends made them a large
-/// part of its memory.)
-private struct Holdings {
-    /// Non-expired licenses held (normally one per plan).
-    var current: [License] = []
-    /// Expired licenses still assigned to the user.
-    var expired: [License] = []
-
-    var isPaused: Bool {
-        !current.isEmpty && current.allSatisfy { $0.status == .paused }
-    }
-
-    func holds(_ plan: String) -> Bool { current.contains { $0.plan == plan } }
-
-    /// True when no two current licenses share a plan (the normal case), so
-    /// each license is its own group and `byPlan` need not be built.
-    var isOnePerPlan: Bool {
-        current.count < 2 || current.count <= 16 && current.indices.allSatisfy { i in !current[..<i].contains { $0.plan == current[i].plan } }
-    }
-
-    /// The current licenses grouped by plan, plans in order, licenses oldest first.
-    var byPlan: [(plan: String, licenses: [License])] {
-        var groups: [(plan: String, licenses: [License])] = []
-        for license in current.sorted(by: { $0.plan != $1.plan ? $0.plan < $1.plan : License.olderFirst($0, $1) }) {
-            if groups.last?.plan == license.plan { groups[groups.count - 1].licenses.append(license) } else { groups.append((license.plan, [license])) }
-        }
-        return groups
     }
 }
 
@@ -113,21 +99,10 @@ private struct PlanWork {
     var terminations: [Change] = []
     var removals: [Change] = []
 
-    /// The ledger by email: its user and their licenses, found with one
-    /// lookup per user of the file (a 100,000-user plan is mostly lookups).
-    /// The map holds only each email's slot in `entries`, so it stays small
-    /// and its entries never move.
-    var slots: [String: Int32] = [:]
-    var entries: [LedgerEntry] = []
-    /// Every email's licenses, email after email (see `LedgerEntry.first`):
-    /// indices into the ledger's licenses, oldest first.
-    var held: [Int32] = []
-    /// Each ledger license's status today, by its index.
-    var statuses: [LicenseStatus] = []
-    /// How many licenses (active or paused) each plan owns.
-    var ownedCounts: [String: Int] = [:]
-    /// Owned licenses nobody holds, by plan (the holders' are in `held`).
-    var unassigned: [String: [License]] = [:]
+    /// The ledger by email, and by plan.
+    let index: LedgerIndex
+    /// By slot in `index`: set while planning when the file lists the email.
+    var isInFile: [Bool]
     /// Licenses freed by unassignments in this change set, by plan.
     var freed: [String: [License]] = [:]
     /// Users who keep their license of a plan, by plan.
@@ -137,19 +112,22 @@ private struct PlanWork {
     /// Users who need a license of a plan they don't hold, by plan.
     var newHolders: [String: [String]] = [:]
 
-    init(desired: DesiredState, ledger: LedgerSnapshot, catalog: Catalog, now: Date) {
+    init(desired: DesiredState, index: LedgerIndex, catalog: Catalog, now: Date) {
+        let ledger = index.snapshot
         self.desired = desired
         self.ledger = ledger
         self.catalog = catalog
         self.now = now
         self.kind = desired.kind.value
-        self.today = Day(now, inZoneNamed: ledger.account?.timezone ?? desired.timezone.value)
+        let today = Day(now, inZoneNamed: ledger.account?.timezone ?? desired.timezone.value)
+        self.today = today
+        self.index = index.today == today ? index : LedgerIndex(ledger, today: today)
+        self.isInFile = Array(repeating: false, count: self.index.entries.count)
     }
 
-    mutating func run() {
-        diagnostics = FileRules.check(desired, catalog: catalog, checksAssignedCounts: false, checksAdministrators: false)
+    mutating func run(fileDiagnostics: [Diagnostic]) {
+        diagnostics = fileDiagnostics
         checkAccount()
-        indexLedger()
         planUsers()
         planLicenses()
         checkAdministrators()
@@ -186,71 +164,9 @@ private struct PlanWork {
 
     // MARK: Ledger index
 
-    /// The slot of `email` in `entries`, added when new.
-    mutating func slot(_ email: String) -> Int {
-        if let slot = slots[email] { return Int(slot) }
-        slots[email] = Int32(entries.count)
-        entries.append(LedgerEntry())
-        return entries.count - 1
-    }
-
     /// The ledger's entry for `email`, if it has one.
     func entry(_ email: String) -> LedgerEntry? {
-        slots[email].map { entries[Int($0)] }
-    }
-
-    /// The ledger user of `entry`, if it is one.
-    func ledgerUser(_ entry: LedgerEntry) -> LedgerUser? {
-        entry.user.map { ledger.users[Int($0)] }
-    }
-
-    /// The licenses `entry` holds, oldest first.
-    func holdings(_ entry: LedgerEntry) -> Holdings {
-        var holdings = Holdings()
-        for index in held[Int(entry.first) ..< Int(entry.end)].lazy.map(Int.init) {
-            if statuses[index] == .expired {
-                holdings.expired.append(ledger.licenses[index])
-            } else {
-                holdings.current.append(ledger.licenses[index])
-            }
-        }
-        return holdings
-    }
-
-    mutating func indexLedger() {
-        slots.reserveCapacity(ledger.users.count)
-        entries.reserveCapacity(ledger.users.count)
-        for (index, user) in ledger.users.enumerated() { entries[slot(user.email)].user = Int32(index) }
-        var owned = RunCounts<String>()
-        defer { ownedCounts = owned.totals }
-        // Each held license's holder, then the licenses grouped by holder
-        // (a counting sort, which keeps them oldest first).
-        statuses.reserveCapacity(ledger.licenses.count)
-        var holders = [Int32](repeating: -1, count: ledger.licenses.count)
-        for (index, license) in ledger.licenses.enumerated() {
-            let status = license.effectiveStatus(on: today)
-            statuses.append(status)
-            if status == .active || status == .paused {
-                owned.add(license.plan)
-                if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
-            }
-            guard status != .removed, let holder = license.assignedTo else { continue }
-            let slot = slot(holder)
-            holders[index] = Int32(slot)
-            entries[slot].end += 1
-        }
-        var next: Int32 = 0
-        for slot in entries.indices {
-            let count = entries[slot].end
-            entries[slot].first = next
-            entries[slot].end = next
-            next += count
-        }
-        held = [Int32](repeating: 0, count: Int(next))
-        for (index, holder) in holders.enumerated() where holder >= 0 {
-            held[Int(entries[Int(holder)].end)] = Int32(index)
-            entries[Int(holder)].end += 1
-        }
+        index.slot(of: email).map { index.entries[$0] }
     }
 
     // MARK: Users and subscriptions
@@ -263,9 +179,10 @@ private struct PlanWork {
     mutating func planUsers() {
         for user in desired.users { planUser(user) }
         // Users in the ledger but not in the file: kept (and warned about) or pruned.
-        let others = entries.compactMap { entry -> (LedgerUser, Holdings)? in
-            guard !entry.isInFile, let user = ledgerUser(entry), user.status == .active else { return nil }
-            return (user, holdings(entry))
+        let others = index.entries.indices.compactMap { slot -> (LedgerUser, Holdings)? in
+            let entry = index.entries[slot]
+            guard !isInFile[slot], let user = index.user(entry), user.status == .active else { return nil }
+            return (user, index.holdings(entry))
         }.sorted { $0.0.email < $1.0.email }
         for (user, held) in others {
             if desired.prune.value || (kind == .selfEmployed && desired.closeAccount.value) {
@@ -289,11 +206,11 @@ private struct PlanWork {
         let email = user.email
         let attributes = UserAttributes(name: user.name?.value, role: effectiveRole(user), isExternal: user.isExternal.value)
         var entry = LedgerEntry()
-        if let slot = slots[email].map(Int.init) {
-            entries[slot].isInFile = true
-            entry = entries[slot]
+        if let slot = index.slot(of: email) {
+            isInFile[slot] = true
+            entry = index.entries[slot]
         }
-        if let existing = ledgerUser(entry), existing.status == .active {
+        if let existing = index.user(entry), existing.status == .active {
             let wanted = UserAttributes(name: user.name?.value ?? existing.name, role: attributes.role, isExternal: attributes.isExternal)
             let current = UserAttributes(name: existing.name, role: existing.role, isExternal: existing.isExternal)
             if wanted != current {
@@ -304,7 +221,7 @@ private struct PlanWork {
             addUsers.append((attributes.role, email, .addUser(email: email, attributes)))
         }
 
-        let held = holdings(entry)
+        let held = index.holdings(entry)
         let wanted = user.isExternal.value ? [] : user.plans
         // A user lists a handful of plans: a scan beats hashing; a long list gets a set.
         let wantedSet = wanted.count > 16 ? Set(wanted.map(\.value)) : []
@@ -366,11 +283,11 @@ private struct PlanWork {
 
     mutating func planLicenses() {
         let declared = Dictionary(desired.plans.map { ($0.id.value, $0) }, uniquingKeysWith: { a, _ in a })
-        let planIDs = Set(declared.keys).union(ownedCounts.keys).union(newHolders.keys).sorted()
+        let planIDs = Set(declared.keys).union(index.ownedCounts.keys).union(newHolders.keys).sorted()
         for id in planIDs {
             let declaration = declared[id]
             if declaration != nil, catalog[id]?.isOffered(to: kind) != true { continue } // reported by FileRules
-            let ownedCount = ownedCounts[id] ?? 0
+            let ownedCount = index.ownedCounts[id] ?? 0
             let kept = keptHolders[id] ?? 0
             let newcomers = newHolders[id] ?? []
             if declaration == nil && !newcomers.isEmpty { continue } // reported by FileRules
@@ -396,7 +313,7 @@ private struct PlanWork {
             // The pool of unassigned licenses after this change set's unassignments.
             // Unassigning resumes a paused license, so freed ones join as active.
             // Active licenses are taken before paused ones, each oldest first.
-            let pool = ((unassigned[id] ?? []) + (freed[id] ?? []).filter { $0.effectiveStatus(on: today) != .expired })
+            let pool = ((index.unassigned[id] ?? []) + (freed[id] ?? []).filter { $0.effectiveStatus(on: today) != .expired })
                 .map { license -> License in
                     var license = license
                     if license.assignedTo != nil { license.status = .active }
@@ -441,15 +358,15 @@ private struct PlanWork {
         var count = 0
         for user in desired.users where user.role.value == .administrator && !user.isPaused.value { count += 1 }
         if !desired.prune.value {
-            for entry in entries where !entry.isInFile {
-                guard let user = ledgerUser(entry), user.status == .active, user.role == .administrator else { continue }
-                if !holdings(entry).isPaused { count += 1 }
+            for (slot, entry) in index.entries.enumerated() where !isInFile[slot] {
+                guard let user = index.user(entry), user.status == .active, user.role == .administrator else { continue }
+                if !index.holdings(entry).isPaused { count += 1 }
             }
         }
         guard count == 0 else { return }
         // Point at the demotion or pause that removes the last administrator, if there is one.
         let culprit = desired.users.first { user in
-            guard let existing = entry(user.email).flatMap(ledgerUser), existing.role == .administrator, existing.status == .active else { return false }
+            guard let existing = entry(user.email).flatMap(index.user), existing.role == .administrator, existing.status == .active else { return false }
             return user.role.value != .administrator || user.isPaused.value
         }
         let location = culprit.map { $0.role.value != .administrator ? ($0.role.location ?? $0.location) : ($0.isPaused.location ?? $0.location) }

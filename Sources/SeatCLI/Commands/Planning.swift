@@ -21,41 +21,53 @@ struct Planning {
     /// `actor` is given when the plan is to be applied: the plan is then
     /// priced by the very engine that applies it, and its rows kept.
     ///
-    /// The ledger is read on a second core while the file loads: the
-    /// account is known from the file's first lines (see
-    /// ``ConfigLoader/peekAccount(_:limits:)``), and what was read early is
-    /// used only when the loaded file names the same account.
+    /// The work is spread over two cores:
+    /// - while the file loads, the ledger is read and indexed for planning
+    ///   (``LedgerIndex``) for the account the file's first lines name (see
+    ///   ``ConfigLoader/peekAccount(_:limits:)``); what was read early is
+    ///   used only when the loaded file names the same account;
+    /// - while the change set is worked out, the account's current invoice
+    ///   (what a plan without changes shows) and its drift.
     init(file: String, session: Session, store: (any LedgerStore)?, actor: String? = nil) throws {
+        let now = session.now
         let read = try Session.read(file)
         let early = store.flatMap { store in
             ConfigLoader.peekAccount(read.bytes).map { account in
-                (account: account, snapshot: BackgroundWork { try store.snapshot(account: account) })
+                (account: account, index: BackgroundWork { LedgerIndex(try store.snapshot(account: account), now: now) })
             }
         }
-        defer { early?.snapshot.join() }
+        defer { early?.index.join() }
         (desired, source) = try PhaseTimes.measure("load") { try session.loadDesired(file, read: read) }
         let catalog = try session.catalog(from: store)
         self.catalog = catalog
-        let account = desired.account.value
-        let snapshot = try PhaseTimes.measure("snapshot") {
-            if let early, early.account == account { return try early.snapshot.value() }
-            return try store?.snapshot(account: account) ?? .empty
-        }
-        self.snapshot = snapshot
-        let desired = desired
         let planner = Planner(catalog: catalog)
-        if let actor {
-            let engine = Applying.engine(actor: actor, catalog: catalog, session: session)
-            let (changeSet, writes) = PhaseTimes.measure("plan") { planner.plan(desired, against: snapshot, now: session.now, pricedBy: engine) }
-            self.changeSet = changeSet
-            prepared = writes.map { PreparedWrites(snapshot: snapshot, writes: $0) }
-        } else {
-            changeSet = PhaseTimes.measure("plan") { planner.plan(desired, against: snapshot, now: session.now) }
-            prepared = nil
+        let desired = desired
+        let fileDiagnostics = PhaseTimes.measure("rules") { planner.fileDiagnostics(desired) }
+        let account = desired.account.value
+        let index = try PhaseTimes.measure("ledger") {
+            if let early, early.account == account { return try early.index.value() }
+            return LedgerIndex(try store?.snapshot(account: account) ?? .empty, now: now)
         }
-        drift = try PhaseTimes.measure("drift") {
-            try Planning.drift(store: store, snapshot: snapshot, catalog: catalog, now: session.now)
+        let snapshot = index.snapshot
+        self.snapshot = snapshot
+        let side = BackgroundWork {
+            (invoice: BillingEffect.currentInvoice(of: snapshot, catalog: catalog),
+             drift: try Planning.drift(store: store, snapshot: snapshot, catalog: catalog, now: now))
         }
+        defer { side.join() }
+        let unpriced = PhaseTimes.measure("plan") {
+            planner.changes(desired, against: index, now: now, fileDiagnostics: fileDiagnostics)
+        }
+        let (invoice, drift) = try PhaseTimes.measure("drift") { try side.value() }
+        self.drift = drift
+        // Priced by the engine that applies it, when it is to be applied.
+        let engine = actor.map { Applying.engine(actor: $0, catalog: catalog, session: session) }
+            ?? BillingEffect.pricingEngine(now: now, catalog: catalog)
+        let (changeSet, writes) = PhaseTimes.measure("price") {
+            planner.price(unpriced, of: desired, on: snapshot, engine: engine, currentInvoice: invoice)
+        }
+        self.changeSet = changeSet
+        prepared = actor == nil ? nil : writes.map { PreparedWrites(snapshot: snapshot, writes: $0) }
     }
 
     /// Drift of the snapshot's account; none without a ledger or an account.

@@ -38,6 +38,14 @@ public struct BillingEffect: Hashable, Sendable {
                            drawLineage: { "plan" })
     }
 
+    /// The account's next invoice as the ledger stands (nil without an
+    /// account): what a plan that changes nothing shows.
+    public static func currentInvoice(of snapshot: LedgerSnapshot, catalog: Catalog) -> Invoice? {
+        guard let account = snapshot.account else { return nil }
+        let billing = snapshot.billing ?? .initial(for: account, currency: catalog.currency)
+        return InvoiceBuilder(catalog: catalog).next(account: account.id, billing: billing, licenses: snapshot.licenses)
+    }
+
     private final class Counter {
         var value = 0
         func next() -> Int {
@@ -49,15 +57,17 @@ public struct BillingEffect: Hashable, Sendable {
     /// The effect of applying `changeSet` to `snapshot`, worked out by
     /// running `engine` on it, and the rows that run computed (nil when
     /// nothing changes and the engine did not run).
+    ///
+    /// `currentInvoice`, when given, must be ``currentInvoice(of:catalog:)``
+    /// of `snapshot`: a change set that changes nothing uses it as it is.
     public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog,
-                        engine: ApplyEngine) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
-        if changeSet.changes.isEmpty, changeSet.accountChange == nil, let account = snapshot.account {
+                               engine: ApplyEngine, currentInvoice: Invoice? = nil) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
+        if changeSet.changes.isEmpty, changeSet.accountChange == nil,
+           let invoice = currentInvoice ?? Self.currentInvoice(of: snapshot, catalog: catalog) {
             // Nothing changes: no need to run the engine over the whole account.
-            let billing = snapshot.billing ?? .initial(for: account, currency: catalog.currency)
             let zero = Money.zero(catalog.currency)
             let effect = BillingEffect(currency: catalog.currency, chargeNow: zero, credit: zero, recurringDeltaByPeriod: [:],
-                                       nextInvoice: InvoiceBuilder(catalog: catalog).next(account: account.id, billing: billing, licenses: snapshot.licenses),
-                                       perChange: [:])
+                                       nextInvoice: invoice, perChange: [:])
             return (effect, nil)
         }
         // The engine never draws a code its snapshot holds; whether the rest

@@ -1,0 +1,145 @@
+import Foundation
+
+/// The planner's view of a ledger snapshot on one day: each email's user
+/// and licenses, and each plan's owned and unassigned licenses.
+///
+/// It depends on the snapshot alone, not on the desired state, so it can be
+/// built while the desired state loads (the CLI builds it on a second core).
+/// A plan whose day differs from ``today`` builds its own.
+public struct LedgerIndex: Sendable {
+    public let snapshot: LedgerSnapshot
+    /// The day the licenses' statuses are worked out for.
+    public let today: Day
+
+    /// Each email's slot in `entries`, found with one lookup per user of the
+    /// file (a 100,000-user plan is mostly lookups). The map holds only the
+    /// slot, so it stays small and its entries never move.
+    private(set) var slots: [String: Int32] = [:]
+    private(set) var entries: [LedgerEntry] = []
+    /// Every email's licenses, email after email (see `LedgerEntry.first`):
+    /// indices into the snapshot's licenses, oldest first.
+    private var held: [Int32] = []
+    /// Each license's status on `today`, by its index in the snapshot.
+    private var statuses: [LicenseStatus] = []
+    /// How many licenses (active or paused) each plan owns.
+    private(set) var ownedCounts: [String: Int] = [:]
+    /// Owned licenses nobody holds, by plan (the holders' are in `held`).
+    private(set) var unassigned: [String: [License]] = [:]
+
+    /// The index on `now`'s day in the account's time zone: the day every
+    /// plan against a snapshot that holds an account uses. (A snapshot
+    /// without an account has no users or licenses to index.)
+    public init(_ snapshot: LedgerSnapshot, now: Date) {
+        self.init(snapshot, today: Day(now, inZoneNamed: snapshot.account?.timezone ?? "UTC"))
+    }
+
+    public init(_ snapshot: LedgerSnapshot, today: Day) {
+        self.snapshot = snapshot
+        self.today = today
+        slots.reserveCapacity(snapshot.users.count)
+        entries.reserveCapacity(snapshot.users.count)
+        for (index, user) in snapshot.users.enumerated() { entries[slot(user.email)].user = Int32(index) }
+        var owned = RunCounts<String>()
+        defer { ownedCounts = owned.totals }
+        // Each held license's holder, then the licenses grouped by holder
+        // (a counting sort, which keeps them oldest first).
+        statuses.reserveCapacity(snapshot.licenses.count)
+        var holders = [Int32](repeating: -1, count: snapshot.licenses.count)
+        for (index, license) in snapshot.licenses.enumerated() {
+            let status = license.effectiveStatus(on: today)
+            statuses.append(status)
+            if status == .active || status == .paused {
+                owned.add(license.plan)
+                if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
+            }
+            guard status != .removed, let holder = license.assignedTo else { continue }
+            let slot = slot(holder)
+            holders[index] = Int32(slot)
+            entries[slot].end += 1
+        }
+        var next: Int32 = 0
+        for slot in entries.indices {
+            let count = entries[slot].end
+            entries[slot].first = next
+            entries[slot].end = next
+            next += count
+        }
+        held = [Int32](repeating: 0, count: Int(next))
+        for (index, holder) in holders.enumerated() where holder >= 0 {
+            held[Int(entries[Int(holder)].end)] = Int32(index)
+            entries[Int(holder)].end += 1
+        }
+    }
+
+    /// The slot of `email` in `entries`, added when new.
+    private mutating func slot(_ email: String) -> Int {
+        if let slot = slots[email] { return Int(slot) }
+        slots[email] = Int32(entries.count)
+        entries.append(LedgerEntry())
+        return entries.count - 1
+    }
+
+    /// The slot of `email`, if the ledger has one.
+    func slot(of email: String) -> Int? {
+        slots[email].map(Int.init)
+    }
+
+    /// The ledger user of `entry`, if it is one.
+    func user(_ entry: LedgerEntry) -> LedgerUser? {
+        entry.user.map { snapshot.users[Int($0)] }
+    }
+
+    /// The licenses `entry` holds, oldest first.
+    func holdings(_ entry: LedgerEntry) -> Holdings {
+        var holdings = Holdings()
+        for index in held[Int(entry.first) ..< Int(entry.end)].lazy.map(Int.init) {
+            if statuses[index] == .expired {
+                holdings.expired.append(snapshot.licenses[index])
+            } else {
+                holdings.current.append(snapshot.licenses[index])
+            }
+        }
+        return holdings
+    }
+}
+
+/// What the ledger holds for one email.
+struct LedgerEntry: Sendable {
+    /// The user's index in the ledger's users; nil for an email that holds
+    /// licenses but is not a user (a damaged ledger).
+    var user: Int32?
+    /// Where this email's licenses are in `LedgerIndex.held`: `first ..< end`.
+    var first: Int32 = 0
+    var end: Int32 = 0
+}
+
+/// One email's licenses in the ledger, built when its user is planned.
+/// (The index keeps only their indices: copies for 100,000 users kept until
+/// the plan ends made them a large part of its memory.)
+struct Holdings {
+    /// Non-expired licenses held (normally one per plan).
+    var current: [License] = []
+    /// Expired licenses still assigned to the user.
+    var expired: [License] = []
+
+    var isPaused: Bool {
+        !current.isEmpty && current.allSatisfy { $0.status == .paused }
+    }
+
+    func holds(_ plan: String) -> Bool { current.contains { $0.plan == plan } }
+
+    /// True when no two current licenses share a plan (the normal case), so
+    /// each license is its own group and `byPlan` need not be built.
+    var isOnePerPlan: Bool {
+        current.count < 2 || current.count <= 16 && current.indices.allSatisfy { i in !current[..<i].contains { $0.plan == current[i].plan } }
+    }
+
+    /// The current licenses grouped by plan, plans in order, licenses oldest first.
+    var byPlan: [(plan: String, licenses: [License])] {
+        var groups: [(plan: String, licenses: [License])] = []
+        for license in current.sorted(by: { $0.plan != $1.plan ? $0.plan < $1.plan : License.olderFirst($0, $1) }) {
+            if groups.last?.plan == license.plan { groups[groups.count - 1].licenses.append(license) } else { groups.append((license.plan, [license])) }
+        }
+        return groups
+    }
+}

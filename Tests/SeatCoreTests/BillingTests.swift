@@ -249,6 +249,7 @@ import Testing
             }
             let plan = plans[Int.random(in: 0..<plans.count, using: &random)]
             let before = s.snapshot.billing
+            let licensesBefore = s.snapshot.licenses
             let have = s.owned(plan).count
             let writes = have > 0 && Bool.random(using: &random)
                 ? try s.remove(plan, Int.random(in: 1...have, using: &random), on: day)
@@ -257,6 +258,12 @@ import Testing
             let merged = builder.next(account: "acme", billing: before.applying(writes), licenses: s.snapshot.licenses)
             let looked = builder.next(account: "acme", billing: before, applying: writes, licenses: s.snapshot.licenses)
             #expect(looked == merged, "seed \(seed), \(day)")
+            // Derived from the invoice before, moving only the changed licenses.
+            let old = Dictionary(licensesBefore.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+            let changing = s.snapshot.licenses.filter { old[$0.code] != $0 || writes.licenses[$0.code] != nil }.map { (old[$0.code], $0) }
+            let current = builder.next(account: "acme", billing: before, licenses: licensesBefore)
+            let derived = builder.next(account: "acme", billing: before, applying: writes, current: current, changing: changing)
+            #expect(derived == merged, "seed \(seed), \(day)")
             #expect(!writes.licenses.isEmpty)
             compared += 1
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SeatTestSupport
 import Testing
 @testable import SeatCore
 
@@ -53,5 +54,59 @@ struct StagedPlanTests {
         let whole = F.plan(desired, ledger)
         #expect(whole.codes.contains(RuleCode.licenseExpired.rawValue))
         #expect(Self.staged(desired, ledger, index: stale) == whole)
+    }
+
+    /// The fixtures' catalog and a daily plan.
+    static let catalog = Catalog(currency: F.usd, plans: F.catalog.plans + [
+        CatalogPlan(id: "meet-daily", name: "Meet", products: ["meet"], billing: .daily, commitment: .flexible,
+                    price: F.price("1.50"), storagePerLicenseGB: 20, offeredTo: [.enterprise]),
+    ])
+
+    /// A plan's next invoice is derived from the current one by moving the
+    /// licenses the apply changes between its lines. Over random accounts
+    /// changed step by step (users added, removed, paused, resumed, moved
+    /// between plans; licenses bought and removed; invoices issued; days
+    /// passing) it must equal the invoice built over every license.
+    @Test(arguments: 0..<12)
+    func theDerivedNextInvoiceIsTheOneBuiltOverEveryLicense(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        let plans = ["suite-monthly", "time-monthly", "issues-yearly", "meet-daily"]
+        let planner = Planner(catalog: Self.catalog)
+        var ledger = LedgerSnapshot.empty
+        var now = F.now
+        var compared = 0
+        for step in 0..<8 {
+            var users = [F.user("admin@acme.com", line: 20, role: .administrator, plans: ["suite-monthly"])]
+            for n in 0..<60 where Int.random(in: 0..<5, using: &random) > 0 {
+                let held = plans.filter { _ in Int.random(in: 0..<3, using: &random) == 0 }
+                users.append(F.user(String(format: "user%02d@acme.com", n), line: 30 + 6 * n, plans: held,
+                                    paused: Int.random(in: 0..<8, using: &random) == 0))
+            }
+            let declared = plans.enumerated().map { index, plan in
+                F.plan(plan, .auto, line: 10 + 2 * index, headroom: Int.random(in: 0...3, using: &random))
+            }
+            let desired = F.desired(plans: declared, users: users, prune: Bool.random(using: &random))
+            let set = planner.changes(desired, against: LedgerIndex(ledger, now: now), now: now)
+            guard set.errors.isEmpty else { continue }
+            func effect(deriving: Bool) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
+                // Both runs draw the same codes, none of them drawn at an earlier step.
+                let codes = F.CodeSource()
+                let engine = ApplyEngine(actor: "test", now: now, catalog: Self.catalog, drawCode: { "S\(step)" + codes.draw() },
+                                         drawLineage: { "lineage-1" })
+                return try BillingEffect.compute(set, on: ledger, catalog: Self.catalog, engine: engine,
+                                                 currentInvoice: nil, derivingInvoice: deriving)
+            }
+            let derived = try effect(deriving: true)
+            #expect(derived.effect == (try effect(deriving: false)).effect, "seed \(seed), \(now)")
+            if ledger.billing != nil, !set.changes.isEmpty { compared += 1 }
+            if let writes = derived.writes { ledger = ledger.applying(writes) }
+            now = now.addingTimeInterval(Double(Int.random(in: 0...25, using: &random)) * 86_400)
+            if let billing = ledger.billing, Bool.random(using: &random) {
+                let today = Day(now, inZoneNamed: "UTC")
+                ledger.billing = InvoiceBuilder(catalog: Self.catalog).due(account: "acme", billing: billing,
+                                                                          licenses: ledger.licenses, through: today).billing
+            }
+        }
+        #expect(compared >= 3, "seed \(seed) compared \(compared) times")
     }
 }

@@ -62,6 +62,13 @@ public struct BillingEffect: Hashable, Sendable {
     /// of `snapshot`: a change set that changes nothing uses it as it is.
     public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog,
                                engine: ApplyEngine, currentInvoice: Invoice? = nil) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
+        try compute(changeSet, on: snapshot, catalog: catalog, engine: engine, currentInvoice: currentInvoice, derivingInvoice: true)
+    }
+
+    /// `derivingInvoice: false` works the next invoice out over every
+    /// license after the apply, for tests to compare with.
+    static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog, engine: ApplyEngine,
+                        currentInvoice: Invoice?, derivingInvoice: Bool) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
         if changeSet.changes.isEmpty, changeSet.accountChange == nil,
            let invoice = currentInvoice ?? Self.currentInvoice(of: snapshot, catalog: catalog) {
             // Nothing changes: no need to run the engine over the whole account.
@@ -82,20 +89,19 @@ public struct BillingEffect: Hashable, Sendable {
             guard license.effectiveStatus(on: today) == .active, let entry = catalog[license.plan] else { return }
             delta[entry.billing, default: 0] += sign * entry.price.minorUnits
         }
-        // The licenses after the apply, in one pass (no re-sorting: only the
-        // invoice's totals depend on them).
+        // The licenses whose row or billing record the apply changes, as
+        // they were: one pass over the snapshot's licenses.
+        // (An account's first apply has none.)
         let changed = Dictionary(writes.licenses.map { ($0.code, $0) }, uniquingKeysWith: { _, new in new })
-        var replaced: Set<String> = []
-        var afterLicenses = snapshot.licenses.map { license in
-            guard let new = changed[license.code] else { return license }
-            replaced.insert(license.code)
-            count(license, -1)
-            count(new, 1)
-            return new
+        var touched: Set<String> = []
+        var previous: [String: License] = [:]
+        if snapshot.billing != nil || !snapshot.licenses.isEmpty {
+            touched = Set(changed.keys).union(billingWrites.licenses.keys)
+            for license in snapshot.licenses where touched.contains(license.code) { previous[license.code] = license }
         }
-        for license in writes.licenses where !replaced.contains(license.code) {
-            afterLicenses.append(license)
-            count(license, 1)
+        for (code, new) in changed {
+            if let old = previous[code] { count(old, -1) }
+            count(new, 1)
         }
 
         // Each buy's and removal's own amount, replayed with the same recorder.
@@ -119,9 +125,22 @@ public struct BillingEffect: Hashable, Sendable {
             }
         }
 
+        // The next invoice: the current one with the changed licenses moved
+        // between its lines, or, for an account's first billing, built over
+        // every license after the apply.
         let builder = InvoiceBuilder(catalog: catalog)
-        let next = snapshot.billing.map { builder.next(account: changeSet.account, billing: $0, applying: billingWrites, licenses: afterLicenses) }
-            ?? builder.next(account: changeSet.account, billing: billingWrites.initialBilling, licenses: afterLicenses)
+        let next: Invoice
+        if derivingInvoice, let billing = snapshot.billing,
+           let derived = builder.next(account: changeSet.account, billing: billing, applying: billingWrites,
+                                      current: currentInvoice ?? builder.next(account: changeSet.account, billing: billing, licenses: snapshot.licenses),
+                                      changing: touched.compactMap { code in (changed[code] ?? previous[code]).map { (previous[code], $0) } }) {
+            next = derived
+        } else {
+            var afterLicenses = snapshot.licenses.map { changed[$0.code] ?? $0 }
+            afterLicenses += writes.licenses.filter { previous[$0.code] == nil }
+            next = snapshot.billing.map { builder.next(account: changeSet.account, billing: $0, applying: billingWrites, licenses: afterLicenses) }
+                ?? builder.next(account: changeSet.account, billing: billingWrites.initialBilling, licenses: afterLicenses)
+        }
         let effect = BillingEffect(
             currency: catalog.currency, chargeNow: billingWrites.chargeNow, credit: billingWrites.credit,
             recurringDeltaByPeriod: delta.filter { $0.value != 0 }.mapValues { Money(minorUnits: $0, currency: catalog.currency) },

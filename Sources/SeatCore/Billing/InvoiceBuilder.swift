@@ -33,77 +33,57 @@ public struct InvoiceBuilder: Sendable {
     private func build(account: String, date: Day, billing: AccountBilling, changed: [String: LicenseBilling] = [:],
                        licenses: [License], recordsBilled: Bool)
         -> (invoice: Invoice, billed: [String: LicenseBilling]) {
-        let cycle = billing.cycle
-        let invoiceEnd = cycle.invoicePeriod(containing: date).end
-        let id = Invoice.id(account: account, date: date)
-        struct Key: Hashable { var plan: String; var span: BillingSpan; var periodDays: Int }
+        var lines = LineFinder(catalog: catalog, cycle: billing.cycle, date: date)
         // Licenses by line: their number, and their codes when records are kept.
-        var counts = RunCounts<Key>()
-        var groups: [Key: [String]] = [:]
+        var counts = RunCounts<LineKey>()
+        var groups: [LineKey: [String]] = [:]
         var billed: [String: LicenseBilling] = [:]
         // One record per active license: sized once, not grown through a dozen rehashes.
         if recordsBilled { billed.reserveCapacity(licenses.count) }
-        // The monthly and yearly periods containing `date`, worked out once.
-        var periods: [BillingPeriod: BillingSpan] = [:]
-        // Licenses bought together come in runs: the plan's entry is looked
-        // up once per run, and so is the run's line (`RunCounts`).
-        var last: (plan: String, entry: CatalogPlan)?
-        for license in licenses where license.status == .active {
-            if let end = license.endDate, end < date { continue }
-            let entry: CatalogPlan
-            if let last, last.plan == license.plan {
-                entry = last.entry
-            } else {
-                guard let found = catalog[license.plan] else { continue }
-                entry = found
-                last = (license.plan, found)
-            }
+        for license in licenses {
+            guard let entry = lines.entry(billing: license) else { continue }
             let record = changed.isEmpty ? billing.licenses[license.code] : changed[license.code] ?? billing.licenses[license.code]
-            let period: BillingSpan
-            let span: BillingSpan
-            switch entry.billing {
-            case .daily:
-                // Days not yet paid for, up to the next invoice date (catching up any before `date`).
-                let from = record?.billedUntil ?? date
-                period = BillingSpan(start: date, end: date.adding(days: 1))
-                span = BillingSpan(start: min(from, invoiceEnd), end: invoiceEnd)
-            case .monthly, .yearly:
-                if let known = periods[entry.billing] {
-                    period = known
-                } else {
-                    period = cycle.period(entry.billing, containing: date)
-                    periods[entry.billing] = period
-                }
-                let from = max(record?.billedUntil ?? period.start, period.start)
-                span = BillingSpan(start: min(from, period.end), end: period.end)
-            }
-            guard span.days > 0 else { continue }
-            let key = Key(plan: license.plan, span: span, periodDays: period.days)
+            guard let key = lines.key(license, entry, record: record) else { continue }
             counts.add(key)
             if recordsBilled { groups[key, default: []].append(license.code) }
         }
-        var lines: [InvoiceLine] = []
-        for (key, count) in counts.totals.sorted(by: { ($0.key.plan, $0.key.span.start) < ($1.key.plan, $1.key.span.start) }) {
-            guard let entry = catalog[key.plan] else { continue }
+        let recurring = recurringLines(counts.totals)
+        if recordsBilled {
+            let id = Invoice.id(account: account, date: date)
+            for (key, line) in recurring {
+                guard let codes = groups[key] else { continue }
+                for (code, share) in zip(codes.sorted(), BillingRecorder.shares(of: line.amount, count: line.count)) {
+                    billed[code] = LicenseBilling(billedUntil: key.span.end, paid: share, invoiceState: .invoiced, invoice: id)
+                }
+            }
+        }
+        return (invoice(account: account, date: date, billing: billing, recurring: recurring.map(\.line)), billed)
+    }
+
+    /// The recurring lines for `counts` licenses per line, in invoice order.
+    private func recurringLines(_ counts: [LineKey: Int]) -> [(key: LineKey, line: InvoiceLine)] {
+        counts.sorted { ($0.key.plan, $0.key.span.start) < ($1.key.plan, $1.key.span.start) }.compactMap { key, count in
+            guard let entry = catalog[key.plan] else { return nil }
             let amount = key.span.days == key.periodDays
                 ? Proration.whole(price: entry.price, count: count)
                 : Proration.amount(price: entry.price, count: count, remainingDays: key.span.days, periodDays: key.periodDays)
-            lines.append(InvoiceLine(kind: .recurring, plan: key.plan, count: count, span: key.span,
+            return (key, InvoiceLine(kind: .recurring, plan: key.plan, count: count, span: key.span,
                                      periodDays: key.periodDays, amount: amount))
-            guard recordsBilled, let codes = groups[key] else { continue }
-            for (code, share) in zip(codes.sorted(), BillingRecorder.shares(of: amount, count: count)) {
-                billed[code] = LicenseBilling(billedUntil: key.span.end, paid: share, invoiceState: .invoiced, invoice: id)
-            }
         }
+    }
+
+    /// The invoice of `recurring` lines and `billing`'s pending adjustments.
+    private func invoice(account: String, date: Day, billing: AccountBilling, recurring: [InvoiceLine]) -> Invoice {
+        var lines = recurring
         for adjustment in billing.pendingAdjustments {
             lines.append(InvoiceLine(kind: adjustment.kind == .charge ? .charge : .credit, plan: adjustment.plan,
                                      count: adjustment.count, span: adjustment.span, periodDays: adjustment.periodDays,
                                      amount: adjustment.amount))
         }
-        var invoice = Invoice(id: id, account: account, date: date, currency: billing.currency, lines: lines,
-                              creditApplied: .zero(billing.currency))
+        var invoice = Invoice(id: Invoice.id(account: account, date: date), account: account, date: date,
+                              currency: billing.currency, lines: lines, creditApplied: .zero(billing.currency))
         invoice.creditApplied = min(billing.creditBalance, invoice.subtotal)
-        return (invoice, billed)
+        return invoice
     }
 
     /// The next invoice as it stands: dated ``AccountBilling/nextInvoiceDate``.
@@ -119,6 +99,101 @@ public struct InvoiceBuilder: Sendable {
         let after = billing.applyingTotals(writes)
         return build(account: account, date: after.nextInvoiceDate, billing: after, changed: writes.licenses,
                      licenses: licenses, recordsBilled: false).invoice
+    }
+
+    /// The same invoice as ``next(account:billing:applying:licenses:)``,
+    /// worked out from `current`, the next invoice before the writes
+    /// (``next(account:billing:licenses:)`` of the licenses before them),
+    /// and the licenses the writes change, each as it was (nil for a new
+    /// one) and as it becomes: every license whose row or billing record
+    /// they change. The other licenses bill as before, so a change to a
+    /// few of an account's 200,000 licenses looks at those few only.
+    ///
+    /// nil when `current` cannot be the invoice before the writes (another
+    /// date, or fewer licenses on a line than the changes take off it).
+    public func next(account: String, billing: AccountBilling, applying writes: BillingWrites, current: Invoice,
+                     changing licenses: [(before: License?, after: License)]) -> Invoice? {
+        let after = billing.applyingTotals(writes)
+        let date = after.nextInvoiceDate
+        guard current.date == date, current.account == account else { return nil }
+        var counts: [LineKey: Int] = [:]
+        for line in current.lines where line.kind == .recurring {
+            counts[LineKey(plan: line.plan, span: line.span, periodDays: line.periodDays), default: 0] += line.count
+        }
+        var lines = LineFinder(catalog: catalog, cycle: after.cycle, date: date)
+        for (old, new) in licenses {
+            if let old, let entry = lines.entry(billing: old), let key = lines.key(old, entry, record: billing.licenses[old.code]) {
+                counts[key, default: 0] -= 1
+            }
+            if let entry = lines.entry(billing: new),
+               let key = lines.key(new, entry, record: writes.licenses[new.code] ?? billing.licenses[new.code]) {
+                counts[key, default: 0] += 1
+            }
+        }
+        guard counts.values.allSatisfy({ $0 >= 0 }) else { return nil }
+        return invoice(account: account, date: date, billing: after, recurring: recurringLines(counts.filter { $0.value > 0 }).map(\.line))
+    }
+}
+
+/// One line of an invoice: the licenses of a plan billed for the same span.
+private struct LineKey: Hashable {
+    var plan: String
+    var span: BillingSpan
+    var periodDays: Int
+}
+
+/// Which line of the invoice dated `date` a license is billed on.
+private struct LineFinder {
+    let catalog: Catalog
+    let cycle: BillingCycle
+    let date: Day
+    let invoiceEnd: Day
+    /// The monthly and yearly periods containing `date`, worked out once.
+    private var periods: [BillingPeriod: BillingSpan] = [:]
+    /// Licenses bought together come in runs: the plan's entry is looked up once per run.
+    private var last: (plan: String, entry: CatalogPlan)?
+
+    init(catalog: Catalog, cycle: BillingCycle, date: Day) {
+        self.catalog = catalog
+        self.cycle = cycle
+        self.date = date
+        self.invoiceEnd = cycle.invoicePeriod(containing: date).end
+    }
+
+    /// The plan of `license` when the invoice may bill it: an active
+    /// license (neither removed, expired nor paused) of a plan in the catalog.
+    mutating func entry(billing license: License) -> CatalogPlan? {
+        guard license.status == .active else { return nil }
+        if let end = license.endDate, end < date { return nil }
+        if let last, last.plan == license.plan { return last.entry }
+        guard let found = catalog[license.plan] else { return nil }
+        last = (license.plan, found)
+        return found
+    }
+
+    /// The line `license` of plan `entry` is billed on, given its billing
+    /// `record`; nil when it is paid for already.
+    mutating func key(_ license: License, _ entry: CatalogPlan, record: LicenseBilling?) -> LineKey? {
+        let period: BillingSpan
+        let span: BillingSpan
+        switch entry.billing {
+        case .daily:
+            // Days not yet paid for, up to the next invoice date (catching up any before `date`).
+            let from = record?.billedUntil ?? date
+            period = BillingSpan(start: date, end: date.adding(days: 1))
+            span = BillingSpan(start: min(from, invoiceEnd), end: invoiceEnd)
+        case .monthly, .yearly:
+            if let known = periods[entry.billing] {
+                period = known
+            } else {
+                period = cycle.period(entry.billing, containing: date)
+                periods[entry.billing] = period
+            }
+            let from = max(record?.billedUntil ?? period.start, period.start)
+            span = BillingSpan(start: min(from, period.end), end: period.end)
+        }
+        guard span.days > 0 else { return nil }
+        return LineKey(plan: license.plan, span: span, periodDays: period.days)
     }
 }
 

@@ -99,8 +99,9 @@ public struct BillingEffect: Hashable, Sendable {
             touched = Set(changed.keys).union(billingWrites.licenses.keys)
             for license in snapshot.licenses where touched.contains(license.code) { previous[license.code] = license }
         }
-        for (code, new) in changed {
-            if let old = previous[code] { count(old, -1) }
+        // (The engine writes each license once.)
+        for new in writes.licenses {
+            if let old = previous[new.code] { count(old, -1) }
             count(new, 1)
         }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Work started on another thread at once, so that it runs on a second core
-/// while the caller does something else; ``value()`` waits for it.
+/// while the caller does something else; ``value()`` waits for it, from any
+/// thread and as often as needed.
 ///
 /// Whoever starts one waits for it on every path, errors included (see
 /// ``join()``): a command never returns while its work still runs. What the
@@ -9,22 +10,22 @@ import Foundation
 /// so the caller's last reference closes it as if it had never been shared.
 final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     // `body` and `outcome` are touched by the worker's thread only until it
-    // signals `done`, and by the caller only after waiting for `done`: the
-    // semaphore orders the two, so no other lock is needed.
+    // leaves `done`, and by waiters only after `done` is left: the group
+    // orders the two, so no other lock is needed.
     private var body: (@Sendable () throws -> Value)?
     private var outcome: Result<Value, any Error>?
-    private let done = DispatchSemaphore(value: 0)
-    private var waited = false
+    private let done = DispatchGroup()
 
     init(_ body: @escaping @Sendable () throws -> Value) {
         self.body = body
+        done.enter()
         Thread { [self] in work() }.start()
     }
 
     private func work() {
         outcome = Result { try body!() }
         body = nil
-        done.signal()
+        done.leave()
     }
 
     /// Waits for the work to end; its value, or rethrows what it threw.
@@ -33,10 +34,8 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
         return try outcome!.get()
     }
 
-    /// Waits for the work to end, ignoring its outcome. Safe to call more than once.
+    /// Waits for the work to end, ignoring its outcome.
     func join() {
-        guard !waited else { return }
         done.wait()
-        waited = true
     }
 }

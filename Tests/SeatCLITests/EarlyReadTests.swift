@@ -86,6 +86,10 @@ import Testing
         #expect(try work.value() == 42)
         work.join()
         #expect(try work.value() == 42)
+        // Several threads may wait for one piece of work.
+        let shared = BackgroundWork { 7 }
+        let readers = (0..<4).map { _ in BackgroundWork { try shared.value() * 2 } }
+        #expect(try readers.map { try $0.value() } == [14, 14, 14, 14])
         struct Failure: Error, Equatable {}
         let failing = BackgroundWork<Int> { throw Failure() }
         #expect(throws: Failure()) { try failing.value() }

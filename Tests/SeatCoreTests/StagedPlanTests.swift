@@ -94,7 +94,7 @@ struct StagedPlanTests {
                 let engine = ApplyEngine(actor: "test", now: now, catalog: Self.catalog, drawCode: { "S\(step)" + codes.draw() },
                                          drawLineage: { "lineage-1" })
                 return try BillingEffect.compute(set, on: ledger, catalog: Self.catalog, engine: engine,
-                                                 currentInvoice: nil, derivingInvoice: deriving)
+                                                 currentInvoice: { nil }, derivingInvoice: deriving)
             }
             let derived = try effect(deriving: true)
             #expect(derived.effect == (try effect(deriving: false)).effect, "seed \(seed), \(now)")

@@ -39,17 +39,25 @@ struct SavedPlanApply {
         let early = existing.map { store in BackgroundWork { try store.snapshot(account: account) } }
         defer { early?.join() }
         try checkDesiredFile(saved)
+        let catalog = try session.catalog(from: existing)
+        // Then the account's current invoice, from which pricing derives the
+        // next one, while the engine works out the change set's rows.
+        let current = early.map { snapshot in BackgroundWork { BillingEffect.currentInvoice(of: try snapshot.value(), catalog: catalog) } }
+        defer { current?.join() }
 
         let snapshot = try PhaseTimes.measure("snapshot") { try early?.value() ?? .empty }
+        ProcessLifetime.keepUntilExit(snapshot)
         try checkClock(saved, snapshot: snapshot)
         try checkCurrent(set, found: snapshot.account)
-        let catalog = try session.catalog(from: existing)
         // The same change set on the same ledger on the same day costs the
         // same, unless the catalog's prices changed since. It is priced by
         // the engine that applies it, whose rows the apply then persists
         // when the ledger is still as read here (as `apply FILE` does).
         let engine = Applying.engine(actor: actor, catalog: catalog, session: session)
-        let priced = PhaseTimes.measure("price") { try? BillingEffect.compute(set, on: snapshot, catalog: catalog, engine: engine) }
+        let priced = PhaseTimes.measure("price") {
+            try? BillingEffect.compute(set, on: snapshot, catalog: catalog, engine: engine,
+                                       currentInvoice: (try? current?.value()) ?? nil)
+        }
         set.billing = priced?.effect
         try checkCharges(saved, found: set.billing)
         if !allowLargeChange, let violation = Applying.guardViolations(set, guards: saved.guards).first {

@@ -59,18 +59,20 @@ public struct BillingEffect: Hashable, Sendable {
     /// nothing changes and the engine did not run).
     ///
     /// `currentInvoice`, when given, must be ``currentInvoice(of:catalog:)``
-    /// of `snapshot`: a change set that changes nothing uses it as it is.
-    public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog,
-                               engine: ApplyEngine, currentInvoice: Invoice? = nil) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
+    /// of `snapshot`: the next invoice after the change set is derived from
+    /// it. It is evaluated only once the engine has run, so a caller may pass
+    /// one still being worked out on another thread.
+    public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog, engine: ApplyEngine,
+                               currentInvoice: @autoclosure () -> Invoice? = nil) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
         try compute(changeSet, on: snapshot, catalog: catalog, engine: engine, currentInvoice: currentInvoice, derivingInvoice: true)
     }
 
     /// `derivingInvoice: false` works the next invoice out over every
     /// license after the apply, for tests to compare with.
     static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog, engine: ApplyEngine,
-                        currentInvoice: Invoice?, derivingInvoice: Bool) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
-        if changeSet.changes.isEmpty, changeSet.accountChange == nil,
-           let invoice = currentInvoice ?? Self.currentInvoice(of: snapshot, catalog: catalog) {
+                        currentInvoice given: () -> Invoice?, derivingInvoice: Bool) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
+        func currentInvoice() -> Invoice? { given() ?? Self.currentInvoice(of: snapshot, catalog: catalog) }
+        if changeSet.changes.isEmpty, changeSet.accountChange == nil, let invoice = currentInvoice() {
             // Nothing changes: no need to run the engine over the whole account.
             let zero = Money.zero(catalog.currency)
             let effect = BillingEffect(currency: catalog.currency, chargeNow: zero, credit: zero, recurringDeltaByPeriod: [:],
@@ -133,7 +135,7 @@ public struct BillingEffect: Hashable, Sendable {
         let next: Invoice
         if derivingInvoice, let billing = snapshot.billing,
            let derived = builder.next(account: changeSet.account, billing: billing, applying: billingWrites,
-                                      current: currentInvoice ?? builder.next(account: changeSet.account, billing: billing, licenses: snapshot.licenses),
+                                      current: currentInvoice() ?? builder.next(account: changeSet.account, billing: billing, licenses: snapshot.licenses),
                                       changing: touched.compactMap { code in (changed[code] ?? previous[code]).map { (previous[code], $0) } }) {
             next = derived
         } else {

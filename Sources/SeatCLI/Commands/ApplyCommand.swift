@@ -21,15 +21,15 @@ struct ApplyCommand: ParsableCommand {
         let session = try Session(options)
         let actor = try Session.actor(self.actor)
         // A file over the loaders' size limit is left to planning, which reports it.
-        let (bytes, tooLarge) = try Session.read(file)
-        if tooLarge == nil, SavedPlan.isSavedPlan(bytes) {
-            try SavedPlanApply(file: file, bytes: bytes, session: session, allowLargeChange: allowLargeChange, actor: actor).run()
+        let read = try Session.read(file)
+        if read.tooLarge == nil, SavedPlan.isSavedPlan(read.bytes) {
+            try SavedPlanApply(file: file, bytes: read.bytes, session: session, allowLargeChange: allowLargeChange, actor: actor).run()
             return
         }
         // The ledger file is created only when there is something to write:
         // a refused, declined or failed apply leaves no file behind.
         let existing = try session.existingStore(actor: actor)
-        let planning = try Planning(file: file, session: session, store: existing, actor: actor)
+        let planning = try Planning(file: file, read: read, session: session, store: existing, actor: actor)
         ProcessLifetime.keepUntilExit(planning)
         try planning.show(session)
         let changeSet = planning.changeSet

@@ -28,9 +28,12 @@ struct Planning {
     ///   used only when the loaded file names the same account;
     /// - while the change set is worked out, the account's current invoice
     ///   (what a plan without changes shows) and its drift.
-    init(file: String, session: Session, store: (any LedgerStore)?, actor: String? = nil) throws {
+    ///
+    /// `read` is the file as ``Session/read(_:)`` gave it, when the caller has read it already.
+    init(file: String, read: (bytes: [UInt8], tooLarge: Diagnostic?)? = nil, session: Session,
+         store: (any LedgerStore)?, actor: String? = nil) throws {
         let now = session.now
-        let read = try Session.read(file)
+        let read = try read ?? Session.read(file)
         let early = store.flatMap { store in
             ConfigLoader.peekAccount(read.bytes).map { account in
                 (account: account, index: BackgroundWork { LedgerIndex(try store.snapshot(account: account), now: now) })

@@ -39,14 +39,14 @@ struct SavedPlanApply {
         let early = existing.map { store in BackgroundWork { try store.snapshot(account: account) } }
         defer { early?.join() }
         try checkDesiredFile(saved)
-        let catalog = try session.catalog(from: existing)
-        // Then the account's current invoice, from which pricing derives the
-        // next one, while the engine works out the change set's rows.
-        let current = early.map { snapshot in BackgroundWork { BillingEffect.currentInvoice(of: try snapshot.value(), catalog: catalog) } }
-        defer { current?.join() }
 
         let snapshot = try PhaseTimes.measure("snapshot") { try early?.value() ?? .empty }
         ProcessLifetime.keepUntilExit(snapshot)
+        let catalog = try session.catalog(from: existing)
+        // The account's current invoice, from which pricing derives the next
+        // one, on the second core while the engine works out the rows.
+        let current = BackgroundWork { BillingEffect.currentInvoice(of: snapshot, catalog: catalog) }
+        defer { current.join() }
         try checkClock(saved, snapshot: snapshot)
         try checkCurrent(set, found: snapshot.account)
         // The same change set on the same ledger on the same day costs the
@@ -56,7 +56,7 @@ struct SavedPlanApply {
         let engine = Applying.engine(actor: actor, catalog: catalog, session: session)
         let priced = PhaseTimes.measure("price") {
             try? BillingEffect.compute(set, on: snapshot, catalog: catalog, engine: engine,
-                                       currentInvoice: (try? current?.value()) ?? nil)
+                                       currentInvoice: try? current.value())
         }
         set.billing = priced?.effect
         try checkCharges(saved, found: set.billing)

@@ -11,10 +11,9 @@ public struct LedgerIndex: Sendable {
     /// The day the licenses' statuses are worked out for.
     public let today: Day
 
-    /// Each email's slot in `entries`, found with one lookup per user of the
-    /// file (a 100,000-user plan is mostly lookups). The map holds only the
-    /// slot, so it stays small and its entries never move.
-    private(set) var slots: [String: Int32] = [:]
+    /// Each email's slot in `entries`, found with one lookup per license and
+    /// per user of the file (a 100,000-user plan is mostly lookups).
+    private var slots: SlotTable
     private(set) var entries: [LedgerEntry] = []
     /// Every email's licenses, email after email (see `LedgerEntry.first`):
     /// indices into the snapshot's licenses, oldest first.
@@ -36,7 +35,7 @@ public struct LedgerIndex: Sendable {
     public init(_ snapshot: LedgerSnapshot, today: Day) {
         self.snapshot = snapshot
         self.today = today
-        slots.reserveCapacity(snapshot.users.count)
+        slots = SlotTable(capacity: snapshot.users.count)
         entries.reserveCapacity(snapshot.users.count)
         for (index, user) in snapshot.users.enumerated() { entries[slot(user.email)].user = Int32(index) }
         var owned = RunCounts<String>()
@@ -73,15 +72,14 @@ public struct LedgerIndex: Sendable {
 
     /// The slot of `email` in `entries`, added when new.
     private mutating func slot(_ email: String) -> Int {
-        if let slot = slots[email] { return Int(slot) }
-        slots[email] = Int32(entries.count)
-        entries.append(LedgerEntry())
-        return entries.count - 1
+        let (slot, inserted) = slots.insert(email)
+        if inserted { entries.append(LedgerEntry()) }
+        return slot
     }
 
     /// The slot of `email`, if the ledger has one.
     func slot(of email: String) -> Int? {
-        slots[email].map(Int.init)
+        slots.slot(of: email)
     }
 
     /// The ledger user of `entry`, if it is one.

@@ -1,0 +1,95 @@
+/// Strings (e-mail addresses) to the slots 0, 1, 2, … they were added as:
+/// the ledger index's map of 100,000 and more e-mails, looked up once per
+/// license and once per user of the file.
+///
+/// Open addressing over entries that hold each key's hash, length and first
+/// 32 bytes, so that a lookup reads one entry, and the key's own storage
+/// only to confirm a key longer than that. (A `Dictionary` also reads the
+/// key's `String` and, for a string longer than 15 bytes, its storage on
+/// the heap: two more cache misses per lookup, most of an index's time.)
+/// The hash is Swift's `Hasher`, seeded per process like a `Dictionary`'s.
+struct SlotTable: Sendable {
+    private struct Entry: Sendable {
+        /// The key's hash; 0 marks an empty entry (a key whose hash is 0 is stored as 1).
+        var hash: UInt64 = 0
+        var slot: Int32 = 0
+        var length: Int32 = 0
+        var head: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    }
+
+    private static let inlineBytes = 32
+    private var entries: [Entry]
+    private var mask: Int
+    /// The keys by slot.
+    private(set) var keys: [String] = []
+
+    init(capacity: Int = 0) {
+        var size = 16
+        while size * 3 < capacity * 4 { size *= 2 }
+        entries = Array(repeating: Entry(), count: size)
+        mask = size - 1
+        keys.reserveCapacity(capacity)
+    }
+
+    var count: Int { keys.count }
+
+    /// The slot of `key`, if it was added.
+    func slot(of key: String) -> Int? {
+        var key = key
+        return key.withUTF8 { bytes in
+            let (hash, head) = Self.digest(bytes)
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while entries[index].hash != 0 {
+                if matches(entries[index], hash, head, bytes) { return Int(entries[index].slot) }
+                index = (index + 1) & mask
+            }
+            return nil
+        }
+    }
+
+    /// The slot of `key`, added as the next slot when new.
+    mutating func insert(_ key: String) -> (slot: Int, inserted: Bool) {
+        // At most three quarters full: probes stay short and mostly within a cache line or two.
+        if (keys.count + 1) * 4 > entries.count * 3 { grow() }
+        var bytes = key
+        return bytes.withUTF8 { bytes in
+            let (hash, head) = Self.digest(bytes)
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while entries[index].hash != 0 {
+                if matches(entries[index], hash, head, bytes) { return (Int(entries[index].slot), false) }
+                index = (index + 1) & mask
+            }
+            entries[index] = Entry(hash: hash, slot: Int32(keys.count), length: Int32(bytes.count), head: head)
+            keys.append(key)
+            return (keys.count - 1, true)
+        }
+    }
+
+    private func matches(_ entry: Entry, _ hash: UInt64, _ head: (UInt64, UInt64, UInt64, UInt64),
+                         _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard entry.hash == hash, Int(entry.length) == bytes.count, entry.head == head else { return false }
+        // The first 32 bytes are equal: a longer key is compared in full.
+        return bytes.count <= Self.inlineBytes || keys[Int(entry.slot)].utf8.elementsEqual(bytes)
+    }
+
+    private mutating func grow() {
+        let old = entries
+        entries = Array(repeating: Entry(), count: old.count * 2)
+        mask = entries.count - 1
+        for entry in old where entry.hash != 0 {
+            var index = Int(truncatingIfNeeded: entry.hash) & mask
+            while entries[index].hash != 0 { index = (index + 1) & mask }
+            entries[index] = entry
+        }
+    }
+
+    /// The key's hash (never 0) and its first 32 bytes, zero-padded.
+    private static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, (UInt64, UInt64, UInt64, UInt64)) {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        let hash = UInt64(bitPattern: Int64(hasher.finalize()))
+        var head: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &head) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes).prefix(inlineBytes))) }
+        return (hash == 0 ? 1 : hash, head)
+    }
+}

@@ -1,0 +1,60 @@
+import SeatTestSupport
+import Testing
+@testable import SeatCore
+
+/// The ledger index's e-mail table gives what a `Dictionary` of the same
+/// keys gives: the same slot for the same key, nil for a key never added.
+struct SlotTableTests {
+    /// Keys that stress the table: short, exactly 32 bytes, longer ones that
+    /// share their first 32 bytes, non-ASCII, the empty string.
+    static func key(_ random: inout SplitMix64) -> String {
+        let stem = String(repeating: "a", count: 32)
+        switch Int.random(in: 0..<6, using: &random) {
+        case 0: return "u\(Int.random(in: 0..<3_000, using: &random))@x.example"
+        case 1: return String(format: "%032d", Int.random(in: 0..<3_000, using: &random))
+        case 2: return stem + String(Int.random(in: 0..<3_000, using: &random))
+        case 3: return "é\(Int.random(in: 0..<500, using: &random))@例え.example"
+        case 4: return stem + "@" + String(repeating: "b", count: Int.random(in: 0...40, using: &random))
+        default: return Int.random(in: 0..<50, using: &random) == 0 ? "" : "user\(Int.random(in: 0..<3_000, using: &random))"
+        }
+    }
+
+    @Test(arguments: [0, 10, 5_000] as [Int])
+    func behavesAsADictionary(capacity: Int) {
+        var random = SplitMix64(seed: UInt64(capacity) + 7)
+        var table = SlotTable(capacity: capacity)
+        var reference: [String: Int] = [:]
+        for _ in 0..<20_000 {
+            let key = Self.key(&random)
+            if Bool.random(using: &random) {
+                let (slot, inserted) = table.insert(key)
+                if let known = reference[key] {
+                    #expect(!inserted && slot == known)
+                } else {
+                    #expect(inserted && slot == reference.count)
+                    reference[key] = slot
+                }
+            } else {
+                #expect(table.slot(of: key) == reference[key], "\(key)")
+            }
+        }
+        #expect(table.count == reference.count)
+        #expect(reference.count > 3_000)
+        for (key, slot) in reference {
+            #expect(table.slot(of: key) == slot)
+            #expect(table.keys[slot] == key)
+        }
+    }
+
+    /// Keys equal in their first 32 bytes and their length are told apart
+    /// by the rest.
+    @Test func longKeysAreComparedInFull() {
+        var table = SlotTable()
+        let stem = String(repeating: "x", count: 40)
+        _ = table.insert(stem + "1")
+        #expect(table.slot(of: stem + "2") == nil)
+        let (slot, inserted) = table.insert(stem + "2")
+        #expect(slot == 1 && inserted)
+        #expect(table.slot(of: stem + "1") == 0)
+    }
+}

@@ -60,8 +60,9 @@ public struct BillingEffect: Hashable, Sendable {
     ///
     /// `currentInvoice`, when given, must be ``currentInvoice(of:catalog:)``
     /// of `snapshot`: the next invoice after the change set is derived from
-    /// it. It is evaluated only once the engine has run, so a caller may pass
-    /// one still being worked out on another thread.
+    /// it. It is evaluated only when needed (at once when nothing changes,
+    /// otherwise once the engine has run), so a caller may pass one still
+    /// being worked out on another thread.
     public static func compute(_ changeSet: ChangeSet, on snapshot: LedgerSnapshot, catalog: Catalog, engine: ApplyEngine,
                                currentInvoice: @autoclosure () -> Invoice? = nil) throws -> (effect: BillingEffect, writes: LedgerWrites?) {
         try compute(changeSet, on: snapshot, catalog: catalog, engine: engine, currentInvoice: currentInvoice, derivingInvoice: true)

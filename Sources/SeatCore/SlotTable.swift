@@ -35,8 +35,8 @@ struct SlotTable: Sendable {
 
     /// The slot of `key`, if it was added.
     func slot(of key: String) -> Int? {
-        var key = key
-        return key.withUTF8 { bytes in
+        var text = key
+        return text.withUTF8 { bytes in
             let (hash, head) = Self.digest(bytes)
             var index = Int(truncatingIfNeeded: hash) & mask
             while entries[index].hash != 0 {
@@ -51,8 +51,8 @@ struct SlotTable: Sendable {
     mutating func insert(_ key: String) -> (slot: Int, inserted: Bool) {
         // At most three quarters full: probes stay short and mostly within a cache line or two.
         if (keys.count + 1) * 4 > entries.count * 3 { grow() }
-        var bytes = key
-        return bytes.withUTF8 { bytes in
+        var text = key
+        return text.withUTF8 { bytes in
             let (hash, head) = Self.digest(bytes)
             var index = Int(truncatingIfNeeded: hash) & mask
             while entries[index].hash != 0 {

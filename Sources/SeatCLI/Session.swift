@@ -87,11 +87,15 @@ struct Session {
         return catalog
     }
 
+    /// A file as ``read(_:)`` gives it: its bytes, or the `input_limit`
+    /// error of a file too large to read.
+    typealias FileRead = (bytes: [UInt8], tooLarge: Diagnostic?)
+
     /// Reads a YAML file given on the command line; a missing or unreadable
     /// file is a clear error. A file over the loaders' size limit is judged
     /// from its size alone and never read into memory: its `input_limit`
     /// error comes back instead of its bytes.
-    static func read(_ path: String) throws -> (bytes: [UInt8], tooLarge: Diagnostic?) {
+    static func read(_ path: String) throws -> FileRead {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CLIError.message("no such file: \(path)")
@@ -111,7 +115,7 @@ struct Session {
     }
 
     /// ``loadDesired(_:)`` of a file already read with ``read(_:)``.
-    func loadDesired(_ path: String, read: (bytes: [UInt8], tooLarge: Diagnostic?)) throws -> (DesiredState, [UInt8]) {
+    func loadDesired(_ path: String, read: FileRead) throws -> (DesiredState, [UInt8]) {
         let (bytes, tooLarge) = read
         let (state, loaded) = tooLarge.map { (nil, [$0]) } ?? ConfigLoader.loadDesiredState(bytes, file: path)
         var diagnostics = loaded

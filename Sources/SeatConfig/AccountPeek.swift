@@ -14,7 +14,7 @@ extension ConfigLoader {
     /// `account` normally opens the file; when it comes later, the keys
     /// before it are skipped event by event, never built.
     public static func peekAccount(_ data: [UInt8], limits: LoaderLimits = .standard) -> String? {
-        guard sizeProblem(file: "", size: data.count, limits: limits) == nil else { return nil }
+        guard data.count <= limits.maxBytes else { return nil }
         return data.withUnsafeBufferPointer { bytes -> String? in
             do throws(FastPathExit) {
                 var events = try YAMLEventCursor(bytes, limits: limits)

@@ -7,7 +7,8 @@
 /// only to confirm a key longer than that. (A `Dictionary` also reads the
 /// key's `String` and, for a string longer than 15 bytes, its storage on
 /// the heap: two more cache misses per lookup, most of an index's time.)
-/// The hash is Swift's `Hasher`, seeded per process like a `Dictionary`'s.
+/// The hash is Swift's `Hasher`, seeded per process like a `Dictionary`'s;
+/// tests give another to make keys collide.
 struct SlotTable: Sendable {
     private struct Entry: Sendable {
         /// The key's hash; 0 marks an empty entry (a key whose hash is 0 is stored as 1).
@@ -20,10 +21,12 @@ struct SlotTable: Sendable {
     private static let inlineBytes = 32
     private var entries: [Entry]
     private var mask: Int
+    private let hash: @Sendable (UnsafeRawBufferPointer) -> Int
     /// The keys by slot.
     private(set) var keys: [String] = []
 
-    init(capacity: Int = 0) {
+    init(capacity: Int = 0, hash: @escaping @Sendable (UnsafeRawBufferPointer) -> Int = SlotTable.seededHash) {
+        self.hash = hash
         var size = 16
         while size * 3 < capacity * 4 { size *= 2 }
         entries = Array(repeating: Entry(), count: size)
@@ -35,41 +38,42 @@ struct SlotTable: Sendable {
 
     /// The slot of `key`, if it was added.
     func slot(of key: String) -> Int? {
-        var text = key
-        return text.withUTF8 { bytes in
-            let (hash, head) = Self.digest(bytes)
-            var index = Int(truncatingIfNeeded: hash) & mask
-            while entries[index].hash != 0 {
-                if matches(entries[index], hash, head, bytes) { return Int(entries[index].slot) }
-                index = (index + 1) & mask
-            }
-            return nil
-        }
+        let found = find(key)
+        return found.isFound ? Int(entries[found.index].slot) : nil
     }
 
     /// The slot of `key`, added as the next slot when new.
     mutating func insert(_ key: String) -> (slot: Int, inserted: Bool) {
         // At most three quarters full: probes stay short and mostly within a cache line or two.
         if (keys.count + 1) * 4 > entries.count * 3 { grow() }
+        let found = find(key)
+        if found.isFound { return (Int(entries[found.index].slot), false) }
+        entries[found.index] = found.entry
+        keys.append(key)
+        return (keys.count - 1, true)
+    }
+
+    /// Where `key` is, or the empty entry where it belongs, and the entry
+    /// it is stored as when added next.
+    private func find(_ key: String) -> (index: Int, isFound: Bool, entry: Entry) {
         var text = key
         return text.withUTF8 { bytes in
-            let (hash, head) = Self.digest(bytes)
+            let (hash, head) = digest(bytes)
+            let entry = Entry(hash: hash, slot: Int32(keys.count), length: Int32(bytes.count), head: head)
             var index = Int(truncatingIfNeeded: hash) & mask
             while entries[index].hash != 0 {
-                if matches(entries[index], hash, head, bytes) { return (Int(entries[index].slot), false) }
+                if matches(entries[index], entry, bytes) { return (index, true, entry) }
                 index = (index + 1) & mask
             }
-            entries[index] = Entry(hash: hash, slot: Int32(keys.count), length: Int32(bytes.count), head: head)
-            keys.append(key)
-            return (keys.count - 1, true)
+            return (index, false, entry)
         }
     }
 
-    private func matches(_ entry: Entry, _ hash: UInt64, _ head: (UInt64, UInt64, UInt64, UInt64),
-                         _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard entry.hash == hash, Int(entry.length) == bytes.count, entry.head == head else { return false }
+    /// True when `stored` holds the key of `probe`, whose UTF-8 is `bytes`.
+    private func matches(_ stored: Entry, _ probe: Entry, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stored.hash == probe.hash, stored.length == probe.length, stored.head == probe.head else { return false }
         // The first 32 bytes are equal: a longer key is compared in full.
-        return bytes.count <= Self.inlineBytes || keys[Int(entry.slot)].utf8.elementsEqual(bytes)
+        return bytes.count <= Self.inlineBytes || keys[Int(stored.slot)].utf8.elementsEqual(bytes)
     }
 
     private mutating func grow() {
@@ -83,13 +87,18 @@ struct SlotTable: Sendable {
         }
     }
 
-    /// The key's hash (never 0) and its first 32 bytes, zero-padded.
-    private static func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, (UInt64, UInt64, UInt64, UInt64)) {
+    /// Swift's `Hasher` over the bytes.
+    static func seededHash(_ bytes: UnsafeRawBufferPointer) -> Int {
         var hasher = Hasher()
-        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-        let hash = UInt64(bitPattern: Int64(hasher.finalize()))
+        hasher.combine(bytes: bytes)
+        return hasher.finalize()
+    }
+
+    /// The key's hash (never 0) and its first 32 bytes, zero-padded.
+    private func digest(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, (UInt64, UInt64, UInt64, UInt64)) {
+        let hash = UInt64(bitPattern: Int64(self.hash(UnsafeRawBufferPointer(bytes))))
         var head: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &head) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes).prefix(inlineBytes))) }
+        withUnsafeMutableBytes(of: &head) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes).prefix(Self.inlineBytes))) }
         return (hash == 0 ? 1 : hash, head)
     }
 }

@@ -14,9 +14,8 @@ import Testing
     let directory: URL
 
     init() throws {
-        store = try SQLiteLedgerStore.inMemory()
-        session = try Session(GlobalOptions.parse(["--now", Self.now]))
-        try store.importCatalog(try Session.builtInCatalog(), actor: "t", at: session.now)
+        let ledger = try CatalogLedger(now: Self.now)
+        (store, session) = (ledger.store, ledger.session)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("early-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Two accounts, so that reading the wrong one would show.

@@ -15,10 +15,8 @@ import Testing
     let session: Session
 
     init() throws {
-        catalog = try Session.builtInCatalog()
-        store = try SQLiteLedgerStore.inMemory()
-        session = try Session(GlobalOptions.parse(["--now", Self.now]))
-        try store.importCatalog(catalog, actor: "t", at: session.now)
+        let ledger = try CatalogLedger(now: Self.now)
+        (catalog, store, session) = (ledger.catalog, ledger.store, ledger.session)
     }
 
     static func desired(licenses: Int) -> DesiredState {

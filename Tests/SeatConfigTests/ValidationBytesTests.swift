@@ -10,8 +10,7 @@ struct ValidationBytesTests {
         let alphabet = Array("ab.@-+_\"'x0Z9 \t.@!{~".unicodeScalars)
         var valid = 0
         for _ in 0..<50_000 {
-            let length = Int.random(in: 0...20, using: &random)
-            var email = String(String.UnicodeScalarView((0..<length).map { _ in alphabet.randomElement(using: &random)! }))
+            var email = String(String.UnicodeScalarView(random.text(from: alphabet, length: 0...20)))
             if Bool.random(using: &random) { email += "@corp.example" }
             let lower = email.lowercased()
             let fast = Array(lower.utf8).withUnsafeBufferPointer(Validation.isValidASCIIEmail)

@@ -14,3 +14,12 @@ public struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension SplitMix64 {
+    /// A random text: its length drawn from `lengths`, then each element
+    /// drawn from `alphabet` (a character repeated there is drawn more often).
+    public mutating func text<Element>(from alphabet: [Element], length lengths: ClosedRange<Int>) -> [Element] {
+        let length = Int.random(in: lengths, using: &self)
+        return (0..<length).map { _ in alphabet.randomElement(using: &self)! }
+    }
+}

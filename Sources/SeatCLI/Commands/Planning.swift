@@ -30,7 +30,7 @@ struct Planning {
     ///   (what a plan without changes shows) and its drift.
     ///
     /// `read` is the file as ``Session/read(_:)`` gave it, when the caller has read it already.
-    init(file: String, read: (bytes: [UInt8], tooLarge: Diagnostic?)? = nil, session: Session,
+    init(file: String, read: Session.FileRead? = nil, session: Session,
          store: (any LedgerStore)?, actor: String? = nil) throws {
         let now = session.now
         let read = try read ?? Session.read(file)

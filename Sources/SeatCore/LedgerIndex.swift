@@ -90,6 +90,16 @@ public struct LedgerIndex: Sendable {
     /// The licenses `entry` holds, oldest first.
     func holdings(_ entry: LedgerEntry) -> Holdings {
         var holdings = Holdings()
+        self.holdings(entry, into: &holdings)
+        return holdings
+    }
+
+    /// The licenses `entry` holds, oldest first, in `holdings`, whose
+    /// arrays are emptied and refilled: a caller that plans user after user
+    /// reuses one `Holdings` rather than allocating two arrays for each.
+    func holdings(_ entry: LedgerEntry, into holdings: inout Holdings) {
+        holdings.current.removeAll(keepingCapacity: true)
+        holdings.expired.removeAll(keepingCapacity: true)
         for index in held[Int(entry.first) ..< Int(entry.end)].lazy.map(Int.init) {
             if statuses[index] == .expired {
                 holdings.expired.append(snapshot.licenses[index])
@@ -97,7 +107,6 @@ public struct LedgerIndex: Sendable {
                 holdings.current.append(snapshot.licenses[index])
             }
         }
-        return holdings
     }
 }
 

@@ -111,6 +111,9 @@ private struct PlanWork {
     var unmanagedHolders: [String: Int] = [:]
     /// Users who need a license of a plan they don't hold, by plan.
     var newHolders: [String: [String]] = [:]
+    /// The holdings of the user being planned, kept between users so that
+    /// their arrays are allocated once (see ``LedgerIndex/holdings(_:into:)``).
+    var spareHoldings = Holdings()
 
     init(desired: DesiredState, index: LedgerIndex, catalog: Catalog, now: Date) {
         let ledger = index.snapshot
@@ -221,7 +224,10 @@ private struct PlanWork {
             addUsers.append((attributes.role, email, .addUser(email: email, attributes)))
         }
 
-        let held = index.holdings(entry)
+        var held = Holdings()
+        swap(&held, &spareHoldings)
+        defer { swap(&held, &spareHoldings) }
+        index.holdings(entry, into: &held)
         let wanted = user.isExternal.value ? [] : user.plans
         // A user lists a handful of plans: a scan beats hashing; a long list gets a set.
         let wantedSet = wanted.count > 16 ? Set(wanted.map(\.value)) : []

@@ -34,7 +34,7 @@ public struct LedgerAccount: Hashable, Sendable, Codable {
 }
 
 /// Whether a user still belongs to the account.
-public enum UserStatus: String, Sendable, Codable {
+public enum UserStatus: String, Sendable, Codable, CaseIterable {
     case active, terminated
 }
 
@@ -136,28 +136,78 @@ public struct RecordedDeferral: Hashable, Sendable, Codable {
 public struct LedgerSnapshot: Hashable, Sendable {
     /// nil when the account has never been applied.
     public var account: LedgerAccount?
-    public var users: [LedgerUser]
+    public var users: [LedgerUser] {
+        didSet { derived.emails = nil }
+    }
     /// Every license of the account, removed ones included.
-    public var licenses: [License]
+    public var licenses: [License] {
+        didSet { derived.emails = nil }
+    }
     /// For each contracted plan the account ever bought: the day its term started.
     public var contractStarts: [String: Day]
     public var deferrals: [RecordedDeferral]
     /// The account's billing records; nil for a new account or a store
     /// that keeps none.
     public var billing: AccountBilling?
+    /// The users' e-mails as the store that read the snapshot indexed them,
+    /// if it did; dropped when `users` or `licenses` change.
+    public var emails: SnapshotEmails? { derived.emails }
+    private var derived = Derived()
+
+    /// What is worked out from the other fields: no part of equality.
+    private struct Derived: Hashable, Sendable {
+        var emails: SnapshotEmails?
+        static func == (_: Derived, _: Derived) -> Bool { true }
+        func hash(into hasher: inout Hasher) {}
+    }
 
     public init(account: LedgerAccount?, users: [LedgerUser] = [], licenses: [License] = [],
-                contractStarts: [String: Day] = [:], deferrals: [RecordedDeferral] = [], billing: AccountBilling? = nil) {
+                contractStarts: [String: Day] = [:], deferrals: [RecordedDeferral] = [], billing: AccountBilling? = nil,
+                emails: SnapshotEmails? = nil) {
         self.account = account
         self.users = users
         self.licenses = licenses
         self.contractStarts = contractStarts
         self.deferrals = deferrals
         self.billing = billing
+        derived.emails = emails.flatMap { $0.matches(users: users, licenses: licenses) ? $0 : nil }
     }
 
     /// The snapshot of an account that does not exist yet.
     public static let empty = LedgerSnapshot(account: nil)
+}
+
+/// A snapshot's e-mails as a store indexed them while reading it: each
+/// user's e-mail in a table whose slot `i` is user `i`, and for each license
+/// the user holding it. ``LedgerIndex`` then looks no e-mail up again, and
+/// the store gave each license its holder's `String` rather than a copy.
+///
+/// It is derived from the snapshot's users and licenses, so it takes no part
+/// in a snapshot's equality or hash.
+public struct SnapshotEmails: Sendable {
+    /// The users' e-mails; slot `i` is the snapshot's user `i`.
+    let users: SlotTable
+    /// For each license of the snapshot: the index of the user it is
+    /// assigned to, or -1 when it is assigned to no one or to an e-mail
+    /// that is no user's.
+    let holders: [Int32]
+
+    public init(users: SlotTable, holders: [Int32]) {
+        self.users = users
+        self.holders = holders
+    }
+
+    /// True when it describes `users` and `licenses`: the sizes always
+    /// (a mismatch drops it); the e-mails themselves in debug builds.
+    func matches(users: [LedgerUser], licenses: [License]) -> Bool {
+        guard self.users.count == users.count, holders.count == licenses.count else { return false }
+        assert(zip(self.users.keys, users).allSatisfy { $0 == $1.email }, "the e-mail table is not the users'")
+        assert(zip(holders, licenses).allSatisfy { holder, license in
+            holder < 0 ? license.assignedTo.map { self.users.slot(of: $0) == nil } ?? true
+                       : users[Int(holder)].email == license.assignedTo
+        }, "a license's holder is not the user it names")
+        return true
+    }
 }
 
 /// One line of the journal: who changed what, when, from what to what.

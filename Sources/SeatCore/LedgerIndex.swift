@@ -35,9 +35,16 @@ public struct LedgerIndex: Sendable {
     public init(_ snapshot: LedgerSnapshot, today: Day) {
         self.snapshot = snapshot
         self.today = today
-        slots = SlotTable(capacity: snapshot.users.count)
+        // The store's table of the users' e-mails, when it made one, saves
+        // hashing each e-mail again (slot i is then user i).
+        let emails = snapshot.emails
+        slots = emails?.users ?? SlotTable(capacity: snapshot.users.count)
         entries.reserveCapacity(snapshot.users.count)
-        for (index, user) in snapshot.users.enumerated() { entries[slot(user.email)].user = Int32(index) }
+        if emails != nil {
+            entries = snapshot.users.indices.map { LedgerEntry(user: Int32($0)) }
+        } else {
+            for (index, user) in snapshot.users.enumerated() { entries[slot(user.email)].user = Int32(index) }
+        }
         var owned = RunCounts<String>()
         defer { ownedCounts = owned.totals }
         // Each held license's holder, then the licenses grouped by holder
@@ -52,7 +59,8 @@ public struct LedgerIndex: Sendable {
                 if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
             }
             guard status != .removed, let holder = license.assignedTo else { continue }
-            let slot = slot(holder)
+            let known = emails.map { Int($0.holders[index]) } ?? -1
+            let slot = known >= 0 ? known : slot(holder)
             holders[index] = Int32(slot)
             entries[slot].end += 1
         }

@@ -1,6 +1,8 @@
 /// Strings (e-mail addresses) to the slots 0, 1, 2, … they were added as:
 /// the ledger index's map of 100,000 and more e-mails, looked up once per
-/// license and once per user of the file.
+/// license and once per user of the file. A store that reads a ledger
+/// builds it as it reads (see ``SnapshotEmails``), looking keys up by
+/// their UTF-8 bytes, before any `String` is made of them.
 ///
 /// Open addressing over entries that hold each key's hash, length and first
 /// 32 bytes, so that a lookup reads one entry, and the key's own storage
@@ -9,7 +11,7 @@
 /// the heap: two more cache misses per lookup, most of an index's time.)
 /// The hash is Swift's `Hasher`, seeded per process like a `Dictionary`'s;
 /// tests give another to make keys collide.
-struct SlotTable: Sendable {
+public struct SlotTable: Sendable {
     private struct Entry: Sendable {
         /// The key's hash; 0 marks an empty entry (a key whose hash is 0 is stored as 1).
         var hash: UInt64 = 0
@@ -23,9 +25,14 @@ struct SlotTable: Sendable {
     private var mask: Int
     private let hash: @Sendable (UnsafeRawBufferPointer) -> Int
     /// The keys by slot.
-    private(set) var keys: [String] = []
+    public private(set) var keys: [String] = []
 
-    init(capacity: Int = 0, hash: @escaping @Sendable (UnsafeRawBufferPointer) -> Int = SlotTable.seededHash) {
+    /// A table sized for `capacity` keys (it grows past them as needed).
+    public init(capacity: Int = 0) {
+        self.init(capacity: capacity, hash: SlotTable.seededHash)
+    }
+
+    init(capacity: Int = 0, hash: @escaping @Sendable (UnsafeRawBufferPointer) -> Int) {
         self.hash = hash
         var size = 16
         while size * 3 < capacity * 4 { size *= 2 }
@@ -34,39 +41,50 @@ struct SlotTable: Sendable {
         keys.reserveCapacity(capacity)
     }
 
-    var count: Int { keys.count }
+    public var count: Int { keys.count }
 
     /// The slot of `key`, if it was added.
-    func slot(of key: String) -> Int? {
-        let found = find(key)
+    public func slot(of key: String) -> Int? {
+        var text = key
+        return text.withUTF8 { slot(ofUTF8: $0) }
+    }
+
+    /// The slot of the key whose UTF-8 is `bytes`, if it was added.
+    public func slot(ofUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let found = find(bytes)
         return found.isFound ? Int(entries[found.index].slot) : nil
     }
 
     /// The slot of `key`, added as the next slot when new.
-    mutating func insert(_ key: String) -> (slot: Int, inserted: Bool) {
+    public mutating func insert(_ key: String) -> (slot: Int, inserted: Bool) {
+        var text = key
+        return text.withUTF8 { insert(utf8: $0) { key } }
+    }
+
+    /// The slot of the key whose UTF-8 is `bytes`, added as the next slot
+    /// when new, with the key `make()` returns (which must be that UTF-8):
+    /// a key already in the table is found without making a `String`.
+    public mutating func insert(utf8 bytes: UnsafeBufferPointer<UInt8>, _ make: () -> String) -> (slot: Int, inserted: Bool) {
         // At most three quarters full: probes stay short and mostly within a cache line or two.
         if (keys.count + 1) * 4 > entries.count * 3 { grow() }
-        let found = find(key)
+        let found = find(bytes)
         if found.isFound { return (Int(entries[found.index].slot), false) }
         entries[found.index] = found.entry
-        keys.append(key)
+        keys.append(make())
         return (keys.count - 1, true)
     }
 
-    /// Where `key` is, or the empty entry where it belongs, and the entry
-    /// it is stored as when added next.
-    private func find(_ key: String) -> (index: Int, isFound: Bool, entry: Entry) {
-        var text = key
-        return text.withUTF8 { bytes in
-            let (hash, head) = digest(bytes)
-            let entry = Entry(hash: hash, slot: Int32(keys.count), length: Int32(bytes.count), head: head)
-            var index = Int(truncatingIfNeeded: hash) & mask
-            while entries[index].hash != 0 {
-                if matches(entries[index], entry, bytes) { return (index, true, entry) }
-                index = (index + 1) & mask
-            }
-            return (index, false, entry)
+    /// Where the key whose UTF-8 is `bytes` is, or the empty entry where it
+    /// belongs, and the entry it is stored as when added next.
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, isFound: Bool, entry: Entry) {
+        let (hash, head) = digest(bytes)
+        let entry = Entry(hash: hash, slot: Int32(keys.count), length: Int32(bytes.count), head: head)
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while entries[index].hash != 0 {
+            if matches(entries[index], entry, bytes) { return (index, true, entry) }
+            index = (index + 1) & mask
         }
+        return (index, false, entry)
     }
 
     /// True when `stored` holds the key of `probe`, whose UTF-8 is `bytes`.

@@ -207,9 +207,14 @@ struct BulkRow {
 
     /// The column's text (an empty string for NULL).
     func text(_ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+        String(decoding: utf8(column), as: UTF8.self)
+    }
+
+    /// The column's text as UTF-8 (empty for NULL), valid until the row
+    /// moves on: for a value looked up or decoded without a `String` made.
+    func utf8(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let bytes = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))
     }
 
     func optionalText(_ column: Int32) -> String? {

@@ -23,13 +23,15 @@ extension SQLiteLedgerStore: BillingStore {
             creditBalance: Money(minorUnits: try row.decode(atIndex: 2), currency: currency),
             lastInvoiceDate: try decodeDay(row, 3, optional: true), usageGB: try row.decode(atIndex: 4))
         billing.licenses.reserveCapacity(expectedLicenses)
-        var billedDays = StoredDays()
+        var billedDays = RecentText<Day>.days(), invoices = RecentText<String>.strings()
+        let invoiceStates = StoredEnum<InvoiceState>("invoice state")
         try BulkStatement(db.cachedStatement(sql: """
             SELECT code, billed_until, paid_minor, invoice_state, invoice FROM license_billing WHERE account = ?
             """)).forEachRow(.text(account.id)) { row in
                 billing.licenses[row.text(0)] = LicenseBilling(
-                    billedUntil: try billedDays.day(row.text(1)), paid: Money(minorUnits: row.integer(2), currency: currency),
-                    invoiceState: row.optionalText(3).flatMap(InvoiceState.init(rawValue:)), invoice: row.optionalText(4))
+                    billedUntil: try billedDays.value(row.utf8(1)), paid: Money(minorUnits: row.integer(2), currency: currency),
+                    invoiceState: row.isNull(3) ? nil : invoiceStates.valueIfKnown(row.utf8(3)),
+                    invoice: row.isNull(4) ? nil : try invoices.value(row.utf8(4)))
             }
         let adjustmentRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT kind, plan, count, span_start, span_end, period_days, amount_minor, currency, at

@@ -25,37 +25,57 @@ extension SQLiteLedgerStore {
             createdAt: StoredValue.date(milliseconds: try row.decode(atIndex: 6)))
 
         // Users and licenses go through SQLite's C API: GRDB's rows box
-        // every value, and a large account has 300,000 of these rows.
+        // every value, and a large account has 300,000 of these rows. Text
+        // is read as bytes where it can be: a status is matched, a
+        // repeated plan or day decoded once per run, and a license's
+        // holder found in the table of users' e-mails (see `SnapshotEmails`).
         var users: [LedgerUser] = []
+        var emails = SlotTable()
+        var emailsMatchUsers = true
+        let roles = StoredEnum<Role>("user role"), userStatuses = StoredEnum<UserStatus>("user status")
         try BulkStatement(db.cachedStatement(sql: "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"))
             .forEachRow(.text(id)) { row in
                 var user = LedgerUser(
                     email: "",
                     name: row.optionalText(1),
-                    role: try decode(Role.self, row.text(2), "user role"),
+                    role: try roles.value(row.utf8(2)),
                     isExternal: row.integer(3) != 0,
-                    status: try decode(UserStatus.self, row.text(4), "user status"))
+                    status: try userStatuses.value(row.utf8(4)))
                 // Stored lower-cased already; assigning skips lower-casing again.
                 user.email = row.text(0)
+                let (slot, inserted) = emails.insert(utf8: row.utf8(0)) { user.email }
+                emailsMatchUsers = emailsMatchUsers && inserted && slot == users.count
                 users.append(user)
             }
 
         var licenses: [License] = []
-        var endDays = StoredDays()
+        var holders: [Int32] = []
+        var plans = RecentText<String>.strings(), endDays = RecentText<Day>.days()
+        let statuses = StoredEnum<LicenseStatus>("license status")
         try BulkStatement(db.cachedStatement(sql: """
             SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
             FROM licenses WHERE account = ? ORDER BY created_at, seq, code
             """)).forEachRow(.text(id)) { row in
-                let endDate = try row.optionalText(5).map { try endDays.day($0) }
                 var license = License(
                     code: row.text(0),
-                    plan: row.text(1),
-                    status: try decode(LicenseStatus.self, row.text(2), "license status"),
+                    plan: try plans.value(row.utf8(1)),
+                    status: try statuses.value(row.utf8(2)),
                     createdAt: StoredValue.date(milliseconds: row.integer(3)),
                     activatedAt: row.optionalInteger(4).map(StoredValue.date(milliseconds:)),
-                    endDate: endDate,
+                    endDate: row.isNull(5) ? nil : try endDays.value(row.utf8(5)),
                     sequence: row.integer(7))
-                license.assignedTo = row.optionalText(6)
+                var holder: Int32 = -1
+                if !row.isNull(6) {
+                    // Stored lower-cased; a user's holder shares the user's string.
+                    let email = row.utf8(6)
+                    if let slot = emails.slot(ofUTF8: email) {
+                        holder = Int32(slot)
+                        license.assignedTo = emails.keys[slot]
+                    } else {
+                        license.assignedTo = String(decoding: email, as: UTF8.self)
+                    }
+                }
+                holders.append(holder)
                 licenses.append(license)
             }
 
@@ -77,7 +97,8 @@ extension SQLiteLedgerStore {
 
         return LedgerSnapshot(
             account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals,
-            billing: try readBilling(account, expectedLicenses: licenses.count, db))
+            billing: try readBilling(account, expectedLicenses: licenses.count, db),
+            emails: emailsMatchUsers ? SnapshotEmails(users: emails, holders: holders) : nil)
     }
 
     /// Which of `codes` a license of any account has: one query for the
@@ -113,19 +134,19 @@ extension SQLiteLedgerStore {
     /// from a newer seatctl.
     static func decode<Value: RawRepresentable>(_ type: Value.Type, _ text: String, _ what: String) throws -> Value
     where Value.RawValue == String {
-        guard let value = Value(rawValue: text) else {
-            throw LedgerError.database("the ledger holds an unknown \(what); was it written by a newer seatctl?")
-        }
+        guard let value = Value(rawValue: text) else { throw unknownValue(what) }
         return value
+    }
+
+    static func unknownValue(_ what: String) -> LedgerError {
+        LedgerError.database("the ledger holds an unknown \(what); was it written by a newer seatctl?")
     }
 
     /// An enumeration stored as its raw value, read from a GRDB row.
     static func decode<Value: RawRepresentable>(
         _ type: Value.Type, _ row: Row, _ index: Int, _ what: String
     ) throws -> Value where Value.RawValue == String {
-        guard let value = Value(rawValue: try row.decode(String.self, atIndex: index)) else {
-            throw LedgerError.database("the ledger holds an unknown \(what); was it written by a newer seatctl?")
-        }
+        guard let value = Value(rawValue: try row.decode(String.self, atIndex: index)) else { throw unknownValue(what) }
         return value
     }
 
@@ -142,20 +163,6 @@ extension SQLiteLedgerStore {
         guard let day = StoredValue.day(text) else {
             throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
         }
-        return day
-    }
-}
-
-/// Stored days read row after row, the last one remembered: most licenses
-/// of a large account share a handful of end and billed-until days, so
-/// each text is parsed once per run rather than once per row.
-struct StoredDays {
-    private var last: (text: String, day: Day)?
-
-    mutating func day(_ text: String) throws -> Day {
-        if let last, last.text == text { return last.day }
-        let day = try SQLiteLedgerStore.day(text)
-        last = (text, day)
         return day
     }
 }

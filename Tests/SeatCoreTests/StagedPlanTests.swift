@@ -27,6 +27,54 @@ struct StagedPlanTests {
         #expect(Self.staged(desired, ledger) == whole)
     }
 
+    /// A snapshot whose store indexed its e-mails while reading it (as the
+    /// SQLite store does) plans exactly as one without: the index takes its
+    /// users' slots and each license's holder from the store's table. The
+    /// damaged account has licenses held by e-mails that are no user's,
+    /// which the index must add itself; removed licenses still name users.
+    @Test(arguments: [false, true])
+    func theStoresEmailTableGivesThePlan(damaged: Bool) {
+        let (desired, plain) = EquivalenceTests.mixedAccount(users: 300, damaged: damaged)
+        let indexed = Self.withEmails(plain)
+        #expect(indexed.emails != nil)
+        #expect(indexed == plain)
+        #expect(indexed.emails?.holders.contains(-1) == true)
+        if damaged {
+            #expect(indexed.licenses.indices.contains { indexed.emails!.holders[$0] < 0 && indexed.licenses[$0].assignedTo != nil })
+        }
+        let whole = F.plan(desired, plain)
+        #expect(!whole.changes.isEmpty)
+        #expect(Self.staged(desired, indexed) == whole)
+    }
+
+    /// A table that does not describe the snapshot is dropped, and so is a
+    /// table whose snapshot's users or licenses change afterwards.
+    @Test func anEmailTableIsDroppedWhenItNoLongerFits() {
+        let (_, plain) = EquivalenceTests.mixedAccount(users: 40)
+        var indexed = Self.withEmails(plain)
+        let table = indexed.emails!
+        #expect(LedgerSnapshot(account: F.account, users: Array(plain.users.dropLast()), licenses: plain.licenses,
+                               emails: table).emails == nil)
+        #expect(LedgerSnapshot(account: F.account, users: plain.users, licenses: Array(plain.licenses.dropLast()),
+                               emails: table).emails == nil)
+        indexed.users[0].name = "Renamed"
+        #expect(indexed.emails == nil)
+        indexed = Self.withEmails(plain)
+        indexed.licenses.append(F.license("NEW00001", "suite-monthly", to: plain.users[0].email, daysAgo: 1, sequence: 9_999))
+        #expect(indexed.emails == nil)
+    }
+
+    /// `ledger` with the e-mail table a store builds as it reads: each
+    /// user's e-mail in order, and each license's holder among the users.
+    static func withEmails(_ ledger: LedgerSnapshot) -> LedgerSnapshot {
+        var table = SlotTable()
+        for user in ledger.users { _ = table.insert(user.email) }
+        let holders = ledger.licenses.map { license in Int32(license.assignedTo.flatMap(table.slot(of:)) ?? -1) }
+        return LedgerSnapshot(account: ledger.account, users: ledger.users, licenses: ledger.licenses,
+                              contractStarts: ledger.contractStarts, deferrals: ledger.deferrals, billing: ledger.billing,
+                              emails: SnapshotEmails(users: table, holders: holders))
+    }
+
     /// With nothing to change, the plan shows the current invoice, given or not.
     @Test func aPlanWithoutChangesShowsTheCurrentInvoice() throws {
         let desired = F.desired(plans: [F.plan("suite-monthly", .exact(3)), F.plan("time-monthly", .auto, line: 12)],

@@ -34,6 +34,11 @@ struct Planning {
          store: (any LedgerStore)?, actor: String? = nil) throws {
         let now = session.now
         let read = try read ?? Session.read(file)
+        // The catalog is read before the ledger starts to be read on the
+        // second core: both go through the ledger's one connection, where
+        // the catalog would wait for the whole snapshot. Its error, if any,
+        // comes after the file's, as when it was read after the load.
+        let catalogRead = Result { try session.catalog(from: store) }
         let early = store.flatMap { store in
             ConfigLoader.peekAccount(read.bytes).map { account in
                 (account: account, index: BackgroundWork { LedgerIndex(try store.snapshot(account: account), now: now) })
@@ -41,7 +46,7 @@ struct Planning {
         }
         defer { early?.index.join() }
         (desired, source) = try PhaseTimes.measure("load") { try session.loadDesired(file, read: read) }
-        let catalog = try session.catalog(from: store)
+        let catalog = try catalogRead.get()
         self.catalog = catalog
         let planner = Planner(catalog: catalog)
         let desired = desired

@@ -58,4 +58,20 @@ struct SlotTableTests {
         #expect(slot == 1 && inserted)
         #expect(table.slot(of: stem + "1") == 0)
     }
+
+    /// The hash mixes in every byte, in every position, of keys of every
+    /// length around its 8-byte steps: changing any one byte changes it.
+    @Test func everyByteOfAKeyChangesItsHash() {
+        for length in 1...41 {
+            let key = (0..<length).map { UInt8(truncatingIfNeeded: 97 + $0 * 7) }
+            let hash = key.withUnsafeBytes(SlotTable.seededHash)
+            for position in 0..<length {
+                var changed = key
+                changed[position] &+= 1
+                #expect(changed.withUnsafeBytes(SlotTable.seededHash) != hash, "length \(length), byte \(position)")
+            }
+            // A key and the same key with a zero byte more differ too.
+            #expect((key + [0]).withUnsafeBytes(SlotTable.seededHash) != hash, "length \(length)")
+        }
+    }
 }

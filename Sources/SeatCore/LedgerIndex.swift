@@ -24,6 +24,12 @@ public struct LedgerIndex: Sendable {
     private(set) var ownedCounts: [String: Int] = [:]
     /// Owned licenses nobody holds, by plan (the holders' are in `held`).
     private(set) var unassigned: [String: [License]] = [:]
+    /// The plans of the snapshot's licenses, each once: a planner counts
+    /// per plan in an array by these positions rather than a map of plan ids.
+    private(set) var plans: [String] = []
+    private var planPositions: [String: Int] = [:]
+    /// Each license's plan, by its position in `plans`.
+    private var licensePlans: [Int32] = []
 
     /// The index on `now`'s day in the account's time zone: the day every
     /// plan against a snapshot that holds an account uses. (A snapshot
@@ -50,10 +56,24 @@ public struct LedgerIndex: Sendable {
         // Each held license's holder, then the licenses grouped by holder
         // (a counting sort, which keeps them oldest first).
         statuses.reserveCapacity(snapshot.licenses.count)
+        licensePlans.reserveCapacity(snapshot.licenses.count)
         var holders = [Int32](repeating: -1, count: snapshot.licenses.count)
+        // Licenses bought together are stored together: mostly the plan of the license before.
+        var lastPlan: (id: String, position: Int32)?
         for (index, license) in snapshot.licenses.enumerated() {
             let status = license.effectiveStatus(on: today)
             statuses.append(status)
+            if let last = lastPlan, last.id == license.plan {
+                licensePlans.append(last.position)
+            } else {
+                if planPositions[license.plan] == nil {
+                    planPositions[license.plan] = plans.count
+                    plans.append(license.plan)
+                }
+                let position = Int32(planPositions[license.plan]!)
+                licensePlans.append(position)
+                lastPlan = (license.plan, position)
+            }
             if status == .active || status == .paused {
                 owned.add(license.plan)
                 if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
@@ -102,19 +122,30 @@ public struct LedgerIndex: Sendable {
         return holdings
     }
 
-    /// The licenses `entry` holds, oldest first, in `holdings`, whose
+    /// The licenses `entry` holds, in snapshot order, in `holdings`, whose
     /// arrays are emptied and refilled: a caller that plans user after user
     /// reuses one `Holdings` rather than allocating two arrays for each.
     func holdings(_ entry: LedgerEntry, into holdings: inout Holdings) {
+        holdings.licenses = snapshot.licenses
         holdings.current.removeAll(keepingCapacity: true)
         holdings.expired.removeAll(keepingCapacity: true)
-        for index in held[Int(entry.first) ..< Int(entry.end)].lazy.map(Int.init) {
-            if statuses[index] == .expired {
-                holdings.expired.append(snapshot.licenses[index])
+        for index in held[Int(entry.first) ..< Int(entry.end)] {
+            if statuses[Int(index)] == .expired {
+                holdings.expired.append(index)
             } else {
-                holdings.current.append(snapshot.licenses[index])
+                holdings.current.append(index)
             }
         }
+    }
+
+    /// The position in ``plans`` of the plan of the snapshot's license `index`.
+    func planPosition(ofLicense index: Int32) -> Int {
+        Int(licensePlans[Int(index)])
+    }
+
+    /// The position of `plan` in ``plans``, if a license of the snapshot is of it.
+    func planPosition(of plan: String) -> Int? {
+        planPositions[plan]
     }
 }
 
@@ -128,31 +159,45 @@ struct LedgerEntry: Sendable {
     var end: Int32 = 0
 }
 
-/// One email's licenses in the ledger, built when its user is planned.
-/// (The index keeps only their indices: copies for 100,000 users kept until
-/// the plan ends made them a large part of its memory.)
+/// One email's licenses in the ledger, built when its user is planned: the
+/// positions of the licenses in the snapshot, which a planner reads in place
+/// rather than copying each license. (The index keeps only the positions:
+/// copies for 100,000 users kept until the plan ends made them a large
+/// part of its memory.)
 struct Holdings {
+    /// The snapshot's licenses, which `current` and `expired` index.
+    var licenses: [License] = []
     /// Non-expired licenses held (normally one per plan).
-    var current: [License] = []
+    var current: [Int32] = []
     /// Expired licenses still assigned to the user.
-    var expired: [License] = []
+    var expired: [Int32] = []
+
+    subscript(_ license: Int32) -> License { licenses[Int(license)] }
+    /// The plan and the status of a license, read in place.
+    func plan(_ license: Int32) -> String { licenses[Int(license)].plan }
+    func status(_ license: Int32) -> LicenseStatus { licenses[Int(license)].status }
+
+    /// Every license held, current and expired, oldest first.
+    var all: [License] { (current + expired).map { licenses[Int($0)] }.sorted(by: License.olderFirst) }
 
     var isPaused: Bool {
-        !current.isEmpty && current.allSatisfy { $0.status == .paused }
+        !current.isEmpty && current.allSatisfy { status($0) == .paused }
     }
 
-    func holds(_ plan: String) -> Bool { current.contains { $0.plan == plan } }
+    func holds(_ plan: String) -> Bool { current.contains { self.plan($0) == plan } }
 
     /// True when no two current licenses share a plan (the normal case), so
     /// each license is its own group and `byPlan` need not be built.
     var isOnePerPlan: Bool {
-        current.count < 2 || current.count <= 16 && current.indices.allSatisfy { i in !current[..<i].contains { $0.plan == current[i].plan } }
+        current.count < 2 || current.count <= 16 && current.indices.allSatisfy { i in
+            !current[..<i].contains { plan($0) == plan(current[i]) }
+        }
     }
 
     /// The current licenses grouped by plan, plans in order, licenses oldest first.
     var byPlan: [(plan: String, licenses: [License])] {
         var groups: [(plan: String, licenses: [License])] = []
-        for license in current.sorted(by: { $0.plan != $1.plan ? $0.plan < $1.plan : License.olderFirst($0, $1) }) {
+        for license in current.map({ licenses[Int($0)] }).sorted(by: { $0.plan != $1.plan ? $0.plan < $1.plan : License.olderFirst($0, $1) }) {
             if groups.last?.plan == license.plan { groups[groups.count - 1].licenses.append(license) } else { groups.append((license.plan, [license])) }
         }
         return groups

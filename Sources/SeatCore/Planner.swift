@@ -105,8 +105,9 @@ private struct PlanWork {
     var isInFile: [Bool]
     /// Licenses freed by unassignments in this change set, by plan.
     var freed: [String: [License]] = [:]
-    /// Users who keep their license of a plan, by plan.
-    var keptHolders: [String: Int] = [:]
+    /// Users who keep their license of a plan, by the plan's position in
+    /// `index.plans` (only a plan of a ledger license can be kept).
+    var keptHolders: [Int]
     /// Of the kept holders, those not in the file.
     var unmanagedHolders: [String: Int] = [:]
     /// Users who need a license of a plan they don't hold, by plan.
@@ -126,6 +127,7 @@ private struct PlanWork {
         self.today = today
         self.index = index.today == today ? index : LedgerIndex(ledger, today: today)
         self.isInFile = Array(repeating: false, count: self.index.entries.count)
+        self.keptHolders = Array(repeating: 0, count: self.index.plans.count)
     }
 
     mutating func run(fileDiagnostics: [Diagnostic]) {
@@ -189,17 +191,15 @@ private struct PlanWork {
         }.sorted { $0.0.email < $1.0.email }
         for (user, held) in others {
             if desired.prune.value || (kind == .selfEmployed && desired.closeAccount.value) {
-                for license in (held.current + held.expired).sorted(by: License.olderFirst) {
-                    unassign(user.email, license)
-                }
+                for license in held.all { unassign(user.email, license) }
                 terminations.append(.terminateUser(email: user.email))
             } else {
                 diagnostics.append(.warning(.unmanagedUser,
                     "\(user.email) is in the ledger but not in this file; it is left as it is because prune is false",
                     at: desired.usersLocation, hint: "add it to users:, or set `prune: true` to terminate users not in the file"))
                 for license in held.current {
-                    keptHolders[license.plan, default: 0] += 1
-                    unmanagedHolders[license.plan, default: 0] += 1
+                    keptHolders[index.planPosition(ofLicense: license)] += 1
+                    unmanagedHolders[held.plan(license), default: 0] += 1
                 }
             }
         }
@@ -234,7 +234,7 @@ private struct PlanWork {
         func wants(_ plan: String) -> Bool {
             wanted.count > 16 ? wantedSet.contains(plan) : wanted.contains { $0.value == plan }
         }
-        for license in held.expired.sorted(by: License.olderFirst) {
+        for license in held.expired.isEmpty ? [] : held.expired.map({ held[$0] }).sorted(by: License.olderFirst) {
             diagnostics.append(.warning(.licenseExpired,
                 "license \(license.code) of plan \"\(license.plan)\" held by \(email) expired\(license.endDate.map { " on \($0)" } ?? ""); it is unassigned\(wants(license.plan) ? " and another license of the plan is assigned" : "")",
                 at: user.location))
@@ -245,10 +245,9 @@ private struct PlanWork {
         // Only the list the user's change needs is built: active plans for a pause, paused ones for a resume.
         var pausedPlans: [String] = []
         var activePlans: [String] = []
-        func keep(_ plan: String, _ license: License?) {
-            guard let license else { return }
-            keptHolders[plan, default: 0] += 1
-            if license.status == .paused {
+        func keep(_ plan: String, position: Int, status: LicenseStatus) {
+            keptHolders[position] += 1
+            if status == .paused {
                 willBePaused = true
                 if !user.isPaused.value { pausedPlans.append(plan) }
             } else {
@@ -258,13 +257,19 @@ private struct PlanWork {
         }
         if held.isOnePerPlan {
             for license in held.current {
-                if wants(license.plan) { keep(license.plan, license) } else { unassign(email, license) }
+                let plan = held.plan(license)
+                if wants(plan) {
+                    keep(plan, position: index.planPosition(ofLicense: license), status: held.status(license))
+                } else {
+                    unassign(email, held[license])
+                }
             }
         } else {
             for (plan, licenses) in held.byPlan {
                 let kept = wants(plan) ? licenses.first : nil
                 for license in licenses where license != kept { unassign(email, license) }
-                keep(plan, kept)
+                // A kept license is the ledger's, so its plan has a position.
+                if let kept { keep(plan, position: index.planPosition(of: plan)!, status: kept.status) }
             }
         }
         for located in wanted where !held.holds(located.value) && catalog[located.value]?.isOffered(to: kind) == true {
@@ -294,7 +299,7 @@ private struct PlanWork {
             let declaration = declared[id]
             if declaration != nil, catalog[id]?.isOffered(to: kind) != true { continue } // reported by FileRules
             let ownedCount = index.ownedCounts[id] ?? 0
-            let kept = keptHolders[id] ?? 0
+            let kept = index.planPosition(of: id).map { keptHolders[$0] } ?? 0
             let newcomers = newHolders[id] ?? []
             if declaration == nil && !newcomers.isEmpty { continue } // reported by FileRules
             let target: Int

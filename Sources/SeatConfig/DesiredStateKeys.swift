@@ -46,7 +46,7 @@ struct KeyMatcher<Key: SchemaKey> {
     @inline(__always)
     mutating func firstOccurrence(of bytes: UnsafeBufferPointer<UInt8>) -> Key? {
         for index in spellings.indices where spellings[index].count == bytes.count {
-            guard spellings[index].withUnsafeBufferPointer({ $0.elementsEqual(bytes) }) else { continue }
+            guard spellings[index].hasSameBytes(as: bytes) else { continue }
             let bit: UInt64 = 1 << UInt64(index)
             guard seen & bit == 0 else { return nil }
             seen |= bit

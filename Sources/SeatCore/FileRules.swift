@@ -69,9 +69,10 @@ public enum FileRules {
                         offeredAndDeclared.insert(plan.value)
                     }
                 }
-                if !user.isExternal.value { holders[plan.value, default: 0] += 1 }
+                // Counted only for the check below (a plan counts the ledger's holders itself).
+                if checksAssignedCounts && !user.isExternal.value { holders[plan.value, default: 0] += 1 }
             }
-            diagnostics += duplicateProducts(user, catalog: catalog)
+            duplicateProducts(user, catalog: catalog, into: &diagnostics)
         }
 
         if checksAssignedCounts {
@@ -121,11 +122,12 @@ public enum FileRules {
         return false
     }
 
-    static func duplicateProducts(_ user: DesiredUser, catalog: Catalog) -> [Diagnostic] {
-        guard mayShareProducts(user, catalog: catalog) else { return [] }
+    /// Appends a `duplicate_product` warning for each pair of the user's
+    /// plans that share a product.
+    static func duplicateProducts(_ user: DesiredUser, catalog: Catalog, into diagnostics: inout [Diagnostic]) {
+        guard mayShareProducts(user, catalog: catalog) else { return }
         var owner: [String: String] = [:]
         var reported: Set<String> = []
-        var diagnostics: [Diagnostic] = []
         for planID in user.plans {
             guard let plan = catalog[planID.value] else { continue }
             for product in plan.products {
@@ -140,7 +142,6 @@ public enum FileRules {
                 }
             }
         }
-        return diagnostics
     }
 
     static func corporateEmails(_ desired: DesiredState) -> [Diagnostic] {
@@ -148,18 +149,26 @@ public enum FileRules {
         for domain in desired.blockedDomains { blocked.insert(domain.value.lowercased()) }
         let allowed = desired.emailDomains.map { $0.value.lowercased() }
         var diagnostics: [Diagnostic] = []
-        // Most users of a file share a domain: judge a domain once per run of users.
-        var last: (domain: Substring, match: String?, isAllowed: Bool)?
+        // Most users of a file share a domain: judge a domain once per run of
+        // users. The domain is found and compared as bytes: searching and
+        // comparing Characters took most of the rules' time at 100,000 users.
+        var last: (domain: [UInt8], match: String?, isAllowed: Bool)?
         for user in desired.users {
-            // The domain, found by bytes: searching Characters is slow.
-            guard let at = user.email.utf8.lastIndex(of: UInt8(ascii: "@")) else { continue }
-            let tail = Substring(user.email.utf8[user.email.utf8.index(after: at)...])
-            if last?.domain != tail {
-                let domain = String(tail)
-                last = (tail, PublicEmailDomains.matches(domain, in: blocked),
-                        allowed.isEmpty || allowed.contains(where: { domain == $0 || domain.hasSuffix("." + $0) }))
+            var email = user.email
+            let isNewDomain = email.withUTF8 { bytes -> Bool? in
+                guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+                let tail = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
+                if let last, last.domain.hasSameBytes(as: tail) { return false }
+                last = (Array(tail), nil, false)
+                return true
             }
-            guard let verdict = last else { continue }
+            guard let isNewDomain, var verdict = last else { continue }
+            if isNewDomain {
+                let domain = String(decoding: verdict.domain, as: UTF8.self)
+                verdict.match = PublicEmailDomains.matches(domain, in: blocked)
+                verdict.isAllowed = allowed.isEmpty || allowed.contains(where: { domain == $0 || domain.hasSuffix("." + $0) })
+                last = verdict
+            }
             if let match = verdict.match {
                 diagnostics.append(.error(.corporateEmail,
                     "\(user.email) uses \(match), a public mail domain; enterprise accounts need corporate addresses",

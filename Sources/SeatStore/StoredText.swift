@@ -1,4 +1,3 @@
-import Foundation
 import SeatCore
 
 // Values decoded from a row's text without a `String` made of each: a large
@@ -18,7 +17,7 @@ struct StoredEnum<Value: RawRepresentable & CaseIterable> where Value.RawValue =
 
     /// The value whose raw value is `bytes`, or nil.
     func valueIfKnown(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
-        cases.first { sameBytes($0.utf8, bytes) }?.value
+        cases.first { $0.utf8.hasSameBytes(as: bytes) }?.value
     }
 
     /// The value whose raw value is `bytes`; an unknown one is most likely
@@ -42,7 +41,7 @@ struct RecentText<Value> {
     }
 
     mutating func value(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Value {
-        if let last, sameBytes(last.utf8, bytes) { return last.value }
+        if let last, last.utf8.hasSameBytes(as: bytes) { return last.value }
         let value = try decode(bytes)
         last = (Array(bytes), value)
         return value
@@ -61,9 +60,3 @@ extension RecentText where Value == Day {
     }
 }
 
-/// True when `stored` holds `bytes`. (A generic `elementsEqual` takes
-/// several times longer, which shows over a million values.)
-private func sameBytes(_ stored: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard stored.count == bytes.count else { return false }
-    return stored.isEmpty || stored.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-}

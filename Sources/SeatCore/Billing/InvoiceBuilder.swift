@@ -41,9 +41,9 @@ public struct InvoiceBuilder: Sendable {
         // One record per active license: sized once, not grown through a dozen rehashes.
         if recordsBilled { billed.reserveCapacity(licenses.count) }
         for license in licenses {
-            guard let entry = lines.entry(billing: license) else { continue }
+            guard let period = lines.period(billing: license) else { continue }
             let record = changed.isEmpty ? billing.licenses[license.code] : changed[license.code] ?? billing.licenses[license.code]
-            guard let key = lines.key(license, entry, record: record) else { continue }
+            guard let key = lines.key(license, period, record: record) else { continue }
             counts.add(key)
             if recordsBilled { groups[key, default: []].append(license.code) }
         }
@@ -122,11 +122,11 @@ public struct InvoiceBuilder: Sendable {
         }
         var lines = LineFinder(catalog: catalog, cycle: after.cycle, date: date)
         for (old, new) in licenses {
-            if let old, let entry = lines.entry(billing: old), let key = lines.key(old, entry, record: billing.licenses[old.code]) {
+            if let old, let period = lines.period(billing: old), let key = lines.key(old, period, record: billing.licenses[old.code]) {
                 counts[key, default: 0] -= 1
             }
-            if let entry = lines.entry(billing: new),
-               let key = lines.key(new, entry, record: writes.licenses[new.code] ?? billing.licenses[new.code]) {
+            if let period = lines.period(billing: new),
+               let key = lines.key(new, period, record: writes.licenses[new.code] ?? billing.licenses[new.code]) {
                 counts[key, default: 0] += 1
             }
         }
@@ -150,8 +150,11 @@ private struct LineFinder {
     let invoiceEnd: Day
     /// The monthly and yearly periods containing `date`, worked out once.
     private var periods: [BillingPeriod: BillingSpan] = [:]
-    /// Licenses bought together come in runs: the plan's entry is looked up once per run.
-    private var last: (plan: String, entry: CatalogPlan)?
+    /// Licenses bought together come in runs (one plan, one paid-until
+    /// day): the plan's billing period is looked up, and the line worked
+    /// out, once per run.
+    private var lastPlan: (plan: String, billing: BillingPeriod)?
+    private var lastLine: (plan: String, billedUntil: Day?, key: LineKey?)?
 
     init(catalog: Catalog, cycle: BillingCycle, date: Day) {
         self.catalog = catalog
@@ -160,40 +163,50 @@ private struct LineFinder {
         self.invoiceEnd = cycle.invoicePeriod(containing: date).end
     }
 
-    /// The plan of `license` when the invoice may bill it: an active
-    /// license (neither removed, expired nor paused) of a plan in the catalog.
-    mutating func entry(billing license: License) -> CatalogPlan? {
+    /// The billing period of the plan of `license` when the invoice may
+    /// bill it: an active license (neither removed, expired nor paused) of a
+    /// plan in the catalog.
+    mutating func period(billing license: License) -> BillingPeriod? {
         guard license.status == .active else { return nil }
         if let end = license.endDate, end < date { return nil }
-        if let last, last.plan == license.plan { return last.entry }
+        if let lastPlan, lastPlan.plan == license.plan { return lastPlan.billing }
         guard let found = catalog[license.plan] else { return nil }
-        last = (license.plan, found)
-        return found
+        lastPlan = (license.plan, found.billing)
+        return found.billing
     }
 
-    /// The line `license` of plan `entry` is billed on, given its billing
-    /// `record`; nil when it is paid for already.
-    mutating func key(_ license: License, _ entry: CatalogPlan, record: LicenseBilling?) -> LineKey? {
+    /// The line `license`, of a plan billed per `billing` period, is billed
+    /// on, given its billing `record`; nil when it is paid for already. It
+    /// depends on the plan and the paid-until day alone.
+    mutating func key(_ license: License, _ billing: BillingPeriod, record: LicenseBilling?) -> LineKey? {
+        let billedUntil = record?.billedUntil
+        if let lastLine, lastLine.plan == license.plan, lastLine.billedUntil == billedUntil { return lastLine.key }
+        let key = line(plan: license.plan, billing, billedUntil: billedUntil)
+        lastLine = (license.plan, billedUntil, key)
+        return key
+    }
+
+    private mutating func line(plan: String, _ billing: BillingPeriod, billedUntil: Day?) -> LineKey? {
         let period: BillingSpan
         let span: BillingSpan
-        switch entry.billing {
+        switch billing {
         case .daily:
             // Days not yet paid for, up to the next invoice date (catching up any before `date`).
-            let from = record?.billedUntil ?? date
+            let from = billedUntil ?? date
             period = BillingSpan(start: date, end: date.adding(days: 1))
             span = BillingSpan(start: min(from, invoiceEnd), end: invoiceEnd)
         case .monthly, .yearly:
-            if let known = periods[entry.billing] {
+            if let known = periods[billing] {
                 period = known
             } else {
-                period = cycle.period(entry.billing, containing: date)
-                periods[entry.billing] = period
+                period = cycle.period(billing, containing: date)
+                periods[billing] = period
             }
-            let from = max(record?.billedUntil ?? period.start, period.start)
+            let from = max(billedUntil ?? period.start, period.start)
             span = BillingSpan(start: min(from, period.end), end: period.end)
         }
         guard span.days > 0 else { return nil }
-        return LineKey(plan: license.plan, span: span, periodDays: period.days)
+        return LineKey(plan: plan, span: span, periodDays: period.days)
     }
 }
 

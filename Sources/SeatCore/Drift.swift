@@ -147,7 +147,14 @@ public struct DriftDetector: Sendable {
         }
         // Renewals of contracted plans the account holds licenses of.
         var held: Set<String> = []
-        for license in snapshot.licenses where license.status == .active || license.status == .paused { held.insert(license.plan) }
+        if !snapshot.contractStarts.isEmpty {
+            // Licenses bought together come one after another: a plan is inserted once per run.
+            var last: String?
+            for license in snapshot.licenses where (license.status == .active || license.status == .paused) && license.plan != last {
+                held.insert(license.plan)
+                last = license.plan
+            }
+        }
         for (plan, start) in snapshot.contractStarts where held.contains(plan) {
             guard let months = catalog[plan]?.contractMonths, months > 0, catalog[plan]?.commitment == .contracted else { continue }
             var renewal = seen.nextRenewal(start: start, everyMonths: months, inclusive: false)

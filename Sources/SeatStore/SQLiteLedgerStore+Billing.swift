@@ -13,7 +13,10 @@ extension SQLiteLedgerStore: BillingStore {
     /// an apply that recorded no billing).
     /// `expectedLicenses` sizes the license records' map once (one record
     /// per license the snapshot read).
-    static func readBilling(_ account: LedgerAccount, expectedLicenses: Int = 0, _ db: Database) throws -> AccountBilling? {
+    /// `isAlone`: the ledger holds no other account, so the records are
+    /// read in storage order (see `readSnapshot`).
+    static func readBilling(_ account: LedgerAccount, expectedLicenses: Int = 0, isAlone: Bool = false,
+                            _ db: Database) throws -> AccountBilling? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT anchor, currency, credit_balance_minor, last_invoice_date, usage_gb FROM account_billing WHERE account = ?
             """), arguments: [account.id]) else { return nil }
@@ -26,7 +29,7 @@ extension SQLiteLedgerStore: BillingStore {
         var billedDays = RecentText<Day>.days(), invoices = RecentText<String>.strings()
         let invoiceStates = StoredEnum<InvoiceState>("invoice state")
         try BulkStatement(db.cachedStatement(sql: """
-            SELECT code, billed_until, paid_minor, invoice_state, invoice FROM license_billing WHERE account = ?
+            SELECT code, billed_until, paid_minor, invoice_state, invoice FROM license_billing \(isAlone ? "NOT INDEXED " : "")WHERE account = ?
             """)).forEachRow(.text(account.id)) { row in
                 billing.licenses[row.text(0)] = LicenseBilling(
                     billedUntil: try billedDays.value(row.utf8(1)), paid: Money(minorUnits: row.integer(2), currency: currency),

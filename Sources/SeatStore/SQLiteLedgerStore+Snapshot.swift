@@ -10,10 +10,13 @@ extension SQLiteLedgerStore {
     /// Orders: users by email, licenses oldest first (``License/olderFirst``),
     /// contract terms by plan, deferrals as they were written.
     static func readSnapshot(account id: String, _ db: Database) throws -> LedgerSnapshot {
+        // The last column: whether the ledger holds this account alone (see `storageOrder`).
         let accountStatement = try db.cachedStatement(sql: """
-            SELECT kind, name, timezone, status, lineage, serial, created_at FROM accounts WHERE id = ?
+            SELECT kind, name, timezone, status, lineage, serial, created_at,
+                   NOT EXISTS (SELECT 1 FROM accounts WHERE id <> ?1) FROM accounts WHERE id = ?1
             """)
         guard let row = try Row.fetchOne(accountStatement, arguments: [id]) else { return .empty }
+        let isAlone: Bool = try row.decode(atIndex: 7)
         let account = LedgerAccount(
             id: id,
             kind: try decode(AccountKind.self, row, 0, "account kind"),
@@ -52,7 +55,14 @@ extension SQLiteLedgerStore {
         var holders: [Int32] = []
         var plans = RecentText<String>.strings(), endDays = RecentText<Day>.days()
         let statuses = StoredEnum<LicenseStatus>("license status")
-        try BulkStatement(db.cachedStatement(sql: """
+        // A ledger of one account is read in storage order, which is mostly
+        // the order licenses were bought in: without the index, each row is
+        // read where it is rather than looked up from the index's entry, and
+        // the rows are put in order after, when they are not already.
+        try BulkStatement(db.cachedStatement(sql: isAlone ? """
+            SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
+            FROM licenses NOT INDEXED WHERE account = ?
+            """ : """
             SELECT code, plan, status, created_at, activated_at, end_date, assigned_to, seq
             FROM licenses WHERE account = ? ORDER BY created_at, seq, code
             """)).forEachRow(.text(id)) { row in
@@ -78,6 +88,11 @@ extension SQLiteLedgerStore {
                 holders.append(holder)
                 licenses.append(license)
             }
+        if isAlone, !zip(licenses, licenses.dropFirst()).allSatisfy({ !Self.storageOrder($1, $0) }) {
+            let order = licenses.indices.sorted { Self.storageOrder(licenses[$0], licenses[$1]) }
+            licenses = order.map { licenses[$0] }
+            holders = order.map { holders[$0] }
+        }
 
         var contractStarts: [String: Day] = [:]
         let termRows = try Row.fetchCursor(
@@ -97,8 +112,16 @@ extension SQLiteLedgerStore {
 
         return LedgerSnapshot(
             account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals,
-            billing: try readBilling(account, expectedLicenses: licenses.count, db),
+            billing: try readBilling(account, expectedLicenses: licenses.count, isAlone: isAlone, db),
             emails: emailsMatchUsers ? SnapshotEmails(users: emails, holders: holders) : nil)
+    }
+
+    /// `ORDER BY created_at, seq, code`, as SQLite compares: the code's
+    /// bytes, which a `String` comparison need not follow.
+    static func storageOrder(_ a: License, _ b: License) -> Bool {
+        if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+        if a.sequence != b.sequence { return a.sequence < b.sequence }
+        return a.code.utf8.lexicographicallyPrecedes(b.code.utf8)
     }
 
     /// Which of `codes` a license of any account has: one query for the

@@ -53,6 +53,38 @@ struct SnapshotReadTests {
         }
     }
 
+    /// A ledger of one account is read in storage order and then ordered;
+    /// one shared with another account is read in index order. Both give
+    /// `ORDER BY created_at, seq, code`, codes compared as bytes, whatever
+    /// order the rows are stored in: here licenses bought at one instant
+    /// with one sequence number are stored against their code order.
+    @Test(arguments: [false, true])
+    func licensesComeInTheirOrderWhateverTheStorage(shared: Bool) throws {
+        try SQLiteTarget.memory.withStore(tracing: nil) { store in
+            try store.apply(account: "acme", expectedLineage: nil, expectedSerial: 0) { _, _ in Sample.creation("acme") }
+            if shared {
+                try store.apply(account: "other", expectedLineage: nil, expectedSerial: 0) { _, _ in
+                    Sample.creation("other", codePrefix: "O")
+                }
+            }
+            try store.writer.write { db in
+                for code in ["TIE0000Z", "TIE0000b", "TIE0000B", "TIE00000", "LATE0001", "EARLY001"] {
+                    let at = code.hasPrefix("LATE") ? 9_000_000_000_000 : code.hasPrefix("EARLY") ? 1 : 5_000_000
+                    try db.execute(sql: """
+                        INSERT INTO licenses (code, account, plan, status, created_at, seq) VALUES (?, 'acme', 'full-suite-monthly', 'active', ?, 7)
+                        """, arguments: [code, at])
+                }
+            }
+            let codes = try store.snapshot(account: "acme").licenses.map(\.code)
+            let expected = try store.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT code FROM licenses WHERE account = 'acme' ORDER BY created_at, seq, code")
+            }
+            #expect(codes == expected)
+            #expect(codes.first == "EARLY001" && codes.last == "LATE0001")
+            #expect(codes.filter { $0.hasPrefix("TIE") } == ["TIE00000", "TIE0000B", "TIE0000Z", "TIE0000b"])
+        }
+    }
+
     /// A value the store does not know (from a newer seatctl, or edited by
     /// hand) stops the read with a message that names it.
     @Test(arguments: [

@@ -283,7 +283,21 @@ private struct EngineState {
         }
         for user in snapshot.users where user.role == .administrator { relevant.insert(user.email) }
         users = Dictionary(minimumCapacity: relevant.count)
-        for user in snapshot.users where relevant.contains(user.email) && users[user.email] == nil { users[user.email] = user }
+        // With the store's table of the users' e-mails, the relevant users are
+        // found by slot, and a license's holder checked by its slot too, not
+        // by hashing each of 100,000 e-mails (see `SnapshotEmails`).
+        let emails = snapshot.emails
+        var relevantSlots: [Bool] = []
+        if let emails {
+            relevantSlots = Array(repeating: false, count: snapshot.users.count)
+            for email in relevant {
+                guard let slot = emails.users.slot(of: email) else { continue }
+                relevantSlots[slot] = true
+                users[email] = snapshot.users[slot]
+            }
+        } else {
+            for user in snapshot.users where relevant.contains(user.email) && users[user.email] == nil { users[user.email] = user }
+        }
         licenses = Dictionary(minimumCapacity: bought + named.count)
         changedUsers.reserveCapacity(added)
         changedLicenses.reserveCapacity(bought)
@@ -292,14 +306,16 @@ private struct EngineState {
         held.reserveCapacity(relevant.count)
         contractStarts = snapshot.contractStarts
         var highest: Int64 = 0
-        for license in snapshot.licenses {
+        var ownedCounts = RunCounts<String>()
+        for (index, license) in snapshot.licenses.enumerated() {
             highest = max(highest, license.sequence)
-            var isIndexed = named.contains(license.code)
+            var isIndexed = !named.isEmpty && named.contains(license.code)
             switch license.effectiveStatus(on: today) {
             case .active, .paused:
-                owned[license.plan, default: 0] += 1
+                ownedCounts.add(license.plan)
                 if let holder = license.assignedTo {
-                    if relevant.contains(holder) {
+                    let slot = emails.map { Int($0.holders[index]) } ?? -1
+                    if slot >= 0 ? relevantSlots[slot] : relevant.contains(holder) {
                         held[holder, default: []].appendIfMissing(license.code)
                         isIndexed = true
                     }
@@ -312,6 +328,7 @@ private struct EngineState {
             }
             if isIndexed, licenses[license.code] == nil { licenses[license.code] = license }
         }
+        owned = ownedCounts.totals
         nextSequence = highest + 1
         activeAdministrators = users.values.filter(isActiveAdministrator).count
     }

@@ -75,8 +75,9 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
         try session.transaction(.readOnly) { try Self.readAccountIDs($0) }
     }
 
-    /// One account in one `REPEATABLE READ` transaction with five queries.
-    public func snapshot(account: String) throws -> LedgerSnapshot {
+    /// One account in one `REPEATABLE READ` transaction with five queries;
+    /// without an e-mail table (`indexingEmails` is a hint a planner does without).
+    public func snapshot(account: String, indexingEmails: Bool) throws -> LedgerSnapshot {
         try session.transaction(.readOnly) { try Self.readSnapshot(account: account, $0) }
     }
 

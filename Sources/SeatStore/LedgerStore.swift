@@ -21,7 +21,11 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// A consistent snapshot of one account, read in one transaction with a
     /// fixed, small number of queries (never one per user or license).
     /// Returns ``LedgerSnapshot/empty`` for an unknown account.
-    func snapshot(account: String) throws -> LedgerSnapshot
+    ///
+    /// `indexingEmails` asks for the table of the users' e-mails a planner
+    /// indexes the snapshot with (``LedgerSnapshot/emails``), which costs a
+    /// look-up per license; a store may give none (PostgreSQL's does not).
+    func snapshot(account: String, indexingEmails: Bool) throws -> LedgerSnapshot
 
     /// Applies one change set atomically, holding the account's lock (see
     /// ``LockRecord``) taken with the settings the store was opened with:
@@ -73,6 +77,13 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// entries in their order. Throws ``LedgerError/notEmpty(_:)`` unless the
     /// store holds no catalog, account or journal entry.
     func importLedger(_ export: LedgerContents) throws
+}
+
+extension LedgerStore {
+    /// The snapshot without the e-mail table: for reading, not planning.
+    public func snapshot(account: String) throws -> LedgerSnapshot {
+        try snapshot(account: account, indexingEmails: false)
+    }
 }
 
 extension LedgerStore {

@@ -9,7 +9,9 @@ extension SQLiteLedgerStore {
     ///
     /// Orders: users by email, licenses oldest first (``License/olderFirst``),
     /// contract terms by plan, deferrals as they were written.
-    static func readSnapshot(account id: String, _ db: Database) throws -> LedgerSnapshot {
+    ///
+    /// `indexingEmails`: see ``LedgerStore/snapshot(account:indexingEmails:)``.
+    static func readSnapshot(account id: String, indexingEmails: Bool = false, _ db: Database) throws -> LedgerSnapshot {
         // The last column: whether the ledger holds this account alone (see `storageOrder`).
         let accountStatement = try db.cachedStatement(sql: """
             SELECT kind, name, timezone, status, lineage, serial, created_at,
@@ -33,8 +35,6 @@ extension SQLiteLedgerStore {
         // repeated plan or day decoded once per run, and a license's
         // holder found in the table of users' e-mails (see `SnapshotEmails`).
         var users: [LedgerUser] = []
-        var emails = SlotTable()
-        var emailsMatchUsers = true
         let roles = StoredEnum<Role>("user role"), userStatuses = StoredEnum<UserStatus>("user status")
         try BulkStatement(db.cachedStatement(sql: "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"))
             .forEachRow(.text(id)) { row in
@@ -46,10 +46,16 @@ extension SQLiteLedgerStore {
                     status: try userStatuses.value(row.utf8(4)))
                 // Stored lower-cased already; assigning skips lower-casing again.
                 user.email = row.text(0)
-                let (slot, inserted) = emails.insert(utf8: row.utf8(0)) { user.email }
-                emailsMatchUsers = emailsMatchUsers && inserted && slot == users.count
                 users.append(user)
             }
+        // The table is made once the users are counted: grown user by user,
+        // it would hash every e-mail again at each doubling.
+        var emails = SlotTable(capacity: indexingEmails ? users.count : 0)
+        var emailsMatchUsers = indexingEmails
+        for user in users where indexingEmails {
+            let (slot, inserted) = emails.insert(user.email)
+            emailsMatchUsers = emailsMatchUsers && inserted && slot == emails.count - 1
+        }
 
         var licenses: [License] = []
         var holders: [Int32] = []
@@ -78,20 +84,20 @@ extension SQLiteLedgerStore {
                 if !row.isNull(6) {
                     // Stored lower-cased; a user's holder shares the user's string.
                     let email = row.utf8(6)
-                    if let slot = emails.slot(ofUTF8: email) {
+                    if indexingEmails, let slot = emails.slot(ofUTF8: email) {
                         holder = Int32(slot)
                         license.assignedTo = emails.keys[slot]
                     } else {
                         license.assignedTo = String(decoding: email, as: UTF8.self)
                     }
                 }
-                holders.append(holder)
+                if indexingEmails { holders.append(holder) }
                 licenses.append(license)
             }
         if isAlone, !zip(licenses, licenses.dropFirst()).allSatisfy({ !Self.storageOrder($1, $0) }) {
             let order = licenses.indices.sorted { Self.storageOrder(licenses[$0], licenses[$1]) }
             licenses = order.map { licenses[$0] }
-            holders = order.map { holders[$0] }
+            if indexingEmails { holders = order.map { holders[$0] } }
         }
 
         var contractStarts: [String: Day] = [:]

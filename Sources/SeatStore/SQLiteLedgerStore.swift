@@ -162,11 +162,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// One account in one read transaction with five queries (see
     /// `readSnapshot`): users by email, licenses oldest first
     /// (``License/olderFirst``), deferrals in the order they were written.
-    public func snapshot(account: String) throws -> LedgerSnapshot {
+    public func snapshot(account: String, indexingEmails: Bool) throws -> LedgerSnapshot {
         try translating {
             try writer.read { db in
                 let version = try SnapshotMemo.dataVersion(db)
-                let snapshot = try Self.readSnapshot(account: account, db)
+                let snapshot = try Self.readSnapshot(account: account, indexingEmails: indexingEmails, db)
                 memo.remember(snapshot, of: account, dataVersion: version)
                 return snapshot
             }
@@ -203,7 +203,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         account: String, expectedLineage: String?, expectedSerial: Int, snapshot remembered: LedgerSnapshot?,
         _ makeWrites: (LedgerSnapshot, _ codes: LicenseCodeCheck) throws -> LedgerWrites, _ db: Database
     ) throws -> LedgerWrites {
-        let snapshot = try remembered ?? PhaseTimes.measure("reread") { try Self.readSnapshot(account: account, db) }
+        let snapshot = try remembered ?? PhaseTimes.measure("reread") {
+            try Self.readSnapshot(account: account, indexingEmails: true, db)
+        }
         try snapshot.requireCurrent(account: account, expectedLineage: expectedLineage, expectedSerial: expectedSerial)
         ApplyPausePoint.afterSnapshot.reached()
         let writes = try makeWrites(snapshot, LicenseCodeCheck { codes in try Self.takenCodes(codes, db) })

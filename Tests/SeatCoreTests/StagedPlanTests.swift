@@ -47,6 +47,23 @@ struct StagedPlanTests {
         #expect(Self.staged(desired, indexed) == whole)
     }
 
+    /// The engine finds the users a change set names, and the licenses they
+    /// hold, through the store's e-mail table when there is one: it writes
+    /// exactly what it writes without.
+    @Test func theEngineWritesTheSameWithTheStoresEmailTable() throws {
+        let (desired, plain) = EquivalenceTests.mixedAccount(users: 300)
+        let applicable = EquivalenceTests.applicable(desired, errors: F.plan(desired, plain).errors)
+        let set = F.plan(applicable, plain)
+        #expect(set.errors.isEmpty && set.changes.count > 100)
+        func writes(_ ledger: LedgerSnapshot) throws -> LedgerWrites {
+            let engine = ApplyEngine(actor: "test", now: F.now, drawCode: F.CodeSource().draw, drawLineage: { "lineage-new" })
+            return try engine.writes(for: set, on: ledger, isCodeFree: { _ in true })
+        }
+        let indexed = Self.withEmails(plain)
+        #expect(indexed.emails != nil)
+        #expect(try writes(indexed) == (try writes(plain)))
+    }
+
     /// A table that does not describe the snapshot is dropped, and so is a
     /// table whose snapshot's users or licenses change afterwards.
     @Test func anEmailTableIsDroppedWhenItNoLongerFits() {

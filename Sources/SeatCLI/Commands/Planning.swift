@@ -41,7 +41,9 @@ struct Planning {
         let catalogRead = Result { try session.catalog(from: store) }
         let early = store.flatMap { store in
             ConfigLoader.peekAccount(read.bytes).map { account in
-                (account: account, index: BackgroundWork { LedgerIndex(try store.snapshot(account: account), now: now) })
+                (account: account, index: BackgroundWork {
+                    LedgerIndex(try store.snapshot(account: account, indexingEmails: true), now: now)
+                })
             }
         }
         defer { early?.index.join() }
@@ -54,7 +56,7 @@ struct Planning {
         let account = desired.account.value
         let index = try PhaseTimes.measure("ledger") {
             if let early, early.account == account { return try early.index.value() }
-            return LedgerIndex(try store?.snapshot(account: account) ?? .empty, now: now)
+            return LedgerIndex(try store?.snapshot(account: account, indexingEmails: true) ?? .empty, now: now)
         }
         let snapshot = index.snapshot
         self.snapshot = snapshot

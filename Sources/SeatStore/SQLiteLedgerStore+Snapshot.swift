@@ -12,13 +12,25 @@ extension SQLiteLedgerStore {
     ///
     /// `indexingEmails`: see ``LedgerStore/snapshot(account:indexingEmails:)``.
     static func readSnapshot(account id: String, indexingEmails: Bool = false, _ db: Database) throws -> LedgerSnapshot {
-        // The last column: whether the ledger holds this account alone (see `storageOrder`).
+        // The last columns: whether the ledger holds this account alone (see
+        // `storageOrder`), and then how many users and licenses the ledger
+        // has at most (their largest rowids, found in the trees' last pages).
         let accountStatement = try db.cachedStatement(sql: """
             SELECT kind, name, timezone, status, lineage, serial, created_at,
-                   NOT EXISTS (SELECT 1 FROM accounts WHERE id <> ?1) FROM accounts WHERE id = ?1
+                   NOT EXISTS (SELECT 1 FROM accounts WHERE id <> ?1),
+                   (SELECT max(rowid) FROM users), (SELECT max(rowid) FROM licenses)
+            FROM accounts WHERE id = ?1
             """)
         guard let row = try Row.fetchOne(accountStatement, arguments: [id]) else { return .empty }
         let isAlone: Bool = try row.decode(atIndex: 7)
+        // Alone in the ledger, the account has about as many rows as the
+        // tables: its arrays are sized once rather than copied at each
+        // doubling (room a few deleted rows leave unused is never touched).
+        func expected(_ column: Int) throws -> Int {
+            guard isAlone, let rows: Int64 = try row.decode(atIndex: column) else { return 0 }
+            return Int(min(max(rows, 0), 50_000_000))
+        }
+        let expectedUsers = try expected(8), expectedLicenses = try expected(9)
         let account = LedgerAccount(
             id: id,
             kind: try decode(AccountKind.self, row, 0, "account kind"),
@@ -35,6 +47,7 @@ extension SQLiteLedgerStore {
         // repeated plan or day decoded once per run, and a license's
         // holder found in the table of users' e-mails (see `SnapshotEmails`).
         var users: [LedgerUser] = []
+        users.reserveCapacity(expectedUsers)
         let roles = StoredEnum<Role>("user role"), userStatuses = StoredEnum<UserStatus>("user status")
         try BulkStatement(db.cachedStatement(sql: "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"))
             .forEachRow(.text(id)) { row in
@@ -58,7 +71,9 @@ extension SQLiteLedgerStore {
         }
 
         var licenses: [License] = []
+        licenses.reserveCapacity(expectedLicenses)
         var holders: [Int32] = []
+        holders.reserveCapacity(indexingEmails ? expectedLicenses : 0)
         var plans = RecentText<String>.strings(), endDays = RecentText<Day>.days()
         let statuses = StoredEnum<LicenseStatus>("license status")
         // A ledger of one account is read in storage order, which is mostly

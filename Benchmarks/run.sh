@@ -81,7 +81,9 @@ for users in $SIZES; do
     read -r wall cpu mem <<<"$(measure "$@")"
     echo "| $users | $name | $wall | $cpu | $((mem / 1024)) | $(ratio "$wall" "$fwall") | $(ratio "$cpu" "$fcpu") |"
   }
-  PREPARE="rm -f $dir/work.sqlite*; cp $dir/applied.sqlite $dir/work.sqlite"
+  # The copy is flushed to disk before the run: otherwise the apply's first
+  # fsync writes the whole fresh copy out, inside the measurement.
+  PREPARE="rm -f $dir/work.sqlite*; cp $dir/applied.sqlite $dir/work.sqlite; sync $dir/work.sqlite"
   row "validate" "$seatctl" validate "$dir/seats.yaml" $state
   row "plan, no changes" "$seatctl" plan "$dir/seats.yaml" $state
   percent=$(awk -v c="$CHANGE" 'BEGIN { print c * 100 }')
@@ -99,7 +101,7 @@ for users in $SIZES; do
   SEATCTL_TIMINGS=1 "$seatctl" apply "$dir/seats-changed.yaml" --auto-approve $state >/dev/null 2>"$DATA/timings.out"
   read -r dwall dcpu <<<"$(awk '$2 == "apply" { sub("s", "", $4); sub("s", "", $6); print $4, $6 }' "$DATA/timings.out")"
   echo "| $users | apply, $percent % changed: the store transaction (its \"apply\" phase) | $dwall | $dcpu | – | $(ratio "$dwall" "$fwall") | $(ratio "$dcpu" "$fcpu") |"
-  PREPARE="rm -f $dir/work.sqlite*; cp $dir/catalog.sqlite $dir/work.sqlite"
+  PREPARE="rm -f $dir/work.sqlite*; cp $dir/catalog.sqlite $dir/work.sqlite; sync $dir/work.sqlite"
   row "first apply" "$seatctl" apply "$dir/seats.yaml" --auto-approve $state
   PREPARE=""
   rm -f "$dir"/work.sqlite*

@@ -84,9 +84,12 @@ public struct ApplyEngine {
     /// snapshot, which is not indexed by code as a whole.
     static func collisions(_ codes: [String], in snapshot: LedgerSnapshot) -> Set<String> {
         guard !snapshot.licenses.isEmpty else { return [] }
-        let drawn = Set(codes)
+        let drawn = CodeSet(codes)
         var found: Set<String> = []
-        for license in snapshot.licenses where drawn.contains(license.code) { found.insert(license.code) }
+        // By index: each license's code is read in place, not the license copied.
+        for index in snapshot.licenses.indices where drawn.contains(snapshot.licenses[index].code) {
+            found.insert(snapshot.licenses[index].code)
+        }
         return found
     }
 
@@ -306,10 +309,11 @@ private struct EngineState {
         held.reserveCapacity(relevant.count)
         contractStarts = snapshot.contractStarts
         var highest: Int64 = 0
+        let namedCodes = CodeSet(named)
         var ownedCounts = RunCounts<String>()
         for (index, license) in snapshot.licenses.enumerated() {
             highest = max(highest, license.sequence)
-            var isIndexed = !named.isEmpty && named.contains(license.code)
+            var isIndexed = namedCodes.contains(license.code)
             switch license.effectiveStatus(on: today) {
             case .active, .paused:
                 ownedCounts.add(license.plan)

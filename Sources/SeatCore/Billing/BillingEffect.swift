@@ -100,7 +100,11 @@ public struct BillingEffect: Hashable, Sendable {
         var previous: [String: License] = [:]
         if snapshot.billing != nil || !snapshot.licenses.isEmpty {
             touched = Set(changed.keys).union(billingWrites.licenses.keys)
-            for license in snapshot.licenses where touched.contains(license.code) { previous[license.code] = license }
+            let filter = CodeSet(touched)
+            // By index: each license's code is read in place, not the license copied.
+            for index in snapshot.licenses.indices where filter.contains(snapshot.licenses[index].code) {
+                previous[snapshot.licenses[index].code] = snapshot.licenses[index]
+            }
         }
         // (The engine writes each license once.)
         for new in writes.licenses {

@@ -9,3 +9,24 @@ extension Array where Element == UInt8 {
         return isEmpty || withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, count) == 0 }
     }
 }
+
+extension UnsafeRawBufferPointer {
+    /// The bytes as little-endian 64-bit words, the last one padded with
+    /// zeros, each mixed into `hash` by `mix`: the loop of the byte hashes
+    /// of the e-mail table (``SlotTable``) and the license-code filter.
+    @inline(__always)
+    func mixingWords(into hash: UInt64, _ mix: (_ hash: UInt64, _ word: UInt64) -> UInt64) -> UInt64 {
+        var hash = hash
+        var offset = 0
+        while offset + 8 <= count {
+            hash = mix(hash, loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        if offset < count {
+            var tail: UInt64 = 0
+            for index in offset..<count { tail |= UInt64(self[index]) << (8 * UInt64(index - offset)) }
+            hash = mix(hash, tail)
+        }
+        return hash
+    }
+}

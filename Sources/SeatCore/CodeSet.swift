@@ -37,17 +37,7 @@ struct CodeSet {
         var text = code
         return text.withUTF8 { bytes in
             let raw = UnsafeRawBufferPointer(bytes)
-            var hash = UInt64(raw.count)
-            var offset = 0
-            while offset + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-                offset += 8
-            }
-            if offset < raw.count {
-                var tail: UInt64 = 0
-                for index in offset..<raw.count { tail |= UInt64(raw[index]) << (8 * UInt64(index - offset)) }
-                hash = (hash ^ tail) &* 0x9E37_79B9_7F4A_7C15
-            }
+            let hash = raw.mixingWords(into: UInt64(raw.count)) { hash, word in (hash ^ word) &* 0x9E37_79B9_7F4A_7C15 }
             return Int(truncatingIfNeeded: hash ^ (hash >> 29))
         }
     }

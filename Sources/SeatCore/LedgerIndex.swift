@@ -51,8 +51,11 @@ public struct LedgerIndex: Sendable {
         } else {
             for (index, user) in snapshot.users.enumerated() { entries[slot(user.email)].user = Int32(index) }
         }
-        var owned = RunCounts<String>()
-        defer { ownedCounts = owned.totals }
+        // Owned licenses counted by plan position, then named.
+        var owned: [Int] = []
+        defer {
+            ownedCounts = Dictionary(uniqueKeysWithValues: zip(plans, owned).filter { $0.1 > 0 })
+        }
         // Each held license's holder, then the licenses grouped by holder
         // (a counting sort, which keeps them oldest first).
         statuses.reserveCapacity(snapshot.licenses.count)
@@ -69,13 +72,14 @@ public struct LedgerIndex: Sendable {
                 if planPositions[license.plan] == nil {
                     planPositions[license.plan] = plans.count
                     plans.append(license.plan)
+                    owned.append(0)
                 }
                 let position = Int32(planPositions[license.plan]!)
                 licensePlans.append(position)
                 lastPlan = (license.plan, position)
             }
             if status == .active || status == .paused {
-                owned.add(license.plan)
+                owned[Int(licensePlans[index])] += 1
                 if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
             }
             guard status != .removed, let holder = license.assignedTo else { continue }
@@ -115,7 +119,7 @@ public struct LedgerIndex: Sendable {
         entry.user.map { snapshot.users[Int($0)] }
     }
 
-    /// The licenses `entry` holds, oldest first.
+    /// The licenses `entry` holds (see ``holdings(_:into:)``).
     func holdings(_ entry: LedgerEntry) -> Holdings {
         var holdings = Holdings()
         self.holdings(entry, into: &holdings)

@@ -117,17 +117,7 @@ public struct SlotTable: Sendable {
             return product.high ^ product.low
         }
         let (seed, key) = hashSeed
-        var hash = seed ^ UInt64(bytes.count)
-        var offset = 0
-        while offset + 8 <= bytes.count {
-            hash = fold(hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self), key)
-            offset += 8
-        }
-        if offset < bytes.count {
-            var tail: UInt64 = 0
-            for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
-            hash = fold(hash ^ tail, key)
-        }
+        let hash = bytes.mixingWords(into: seed ^ UInt64(bytes.count)) { hash, word in fold(hash ^ word, key) }
         return Int(truncatingIfNeeded: fold(hash, seed ^ 0x9E37_79B9_7F4A_7C15))
     }
 

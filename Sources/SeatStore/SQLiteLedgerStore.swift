@@ -244,11 +244,16 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// of a large account once, and a larger cache would only hold tens of
     /// megabytes of pages it never reads again. The connection keeps the
     /// larger cache after a bulk write (a reconcile loop's later rounds).
+    /// A bulk write also keeps its statement journals in memory
+    /// (`temp_store`): each multi-row `INSERT` saves the pages it changes,
+    /// so that it can be undone alone, and in a temporary file that was
+    /// 1.3 GB of writes for a first apply of 100,000 users. Nothing in them
+    /// is needed after a crash: the transaction as a whole is in the WAL.
     func write<T>(keepingSnapshot: Bool = false, bulk: Bool = false, _ body: (Database) throws -> T) throws -> T {
         if !keepingSnapshot { memo.forget() }
         return try translating {
             try writer.writeWithoutTransaction { db in
-                if bulk { try db.execute(sql: "PRAGMA cache_size = -65536") }
+                if bulk { try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY") }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)

@@ -204,6 +204,40 @@ public enum LicenseCode {
         }.joined()
     }
 
+    /// `count` codes from `draw`, without repeats, numbered in their order
+    /// (shorter first: a plan's placeholders `~9`, `~10`, …, keep theirs).
+    /// A purchase's licenses are numbered so, which makes the order of
+    /// their rows that of the stores' indexes on codes: an apply fills the
+    /// indexes page after page rather than all over them. `draw` is given
+    /// the codes it must not return (empty but for a repeat).
+    static func sortedUnique(count: Int, draw: (_ drawn: Set<String>) throws -> String) rethrows -> [String] {
+        var codes: [String] = []
+        codes.reserveCapacity(count)
+        for _ in 0..<count { codes.append(try draw([])) }
+        codes.sort(by: numberingOrder)
+        // Two equal draws, which a source of random codes makes once in
+        // trillions of pairs, are drawn again, against every code kept.
+        while true {
+            var unique: [String] = []
+            unique.reserveCapacity(count)
+            for code in codes where unique.last != code { unique.append(code) }
+            if unique.count == codes.count { return codes }
+            var taken = Set(unique)
+            for _ in unique.count..<count {
+                let code = try draw(taken)
+                taken.insert(code)
+                unique.append(code)
+            }
+            codes = unique.sorted(by: numberingOrder)
+        }
+    }
+
+    /// Shorter codes first, then by their bytes.
+    static func numberingOrder(_ a: String, _ b: String) -> Bool {
+        let (left, right) = (a.utf8.count, b.utf8.count)
+        return left != right ? left < right : a < b
+    }
+
     /// True for a well-formed code.
     public static func isValid(_ code: String) -> Bool {
         code.utf8.count == 8 && code.utf8.allSatisfy { (65...90).contains($0) || (48...57).contains($0) }
@@ -408,14 +442,11 @@ private struct EngineState {
             guard owned[plan, default: 0] == from, to == from + count, count > 0 else {
                 throw ApplyError(step: 0, reason: "plan \"\(plan)\" has \(owned[plan, default: 0]) licenses, not \(from)")
             }
-            var bought: [String] = []
-            bought.reserveCapacity(count)
+            // Codes drawn earlier in this apply are keys of `licenses`; one
+            // the snapshot holds already is found after drawing (`collisions`).
+            let bought = try LicenseCode.sortedUnique(count: count) { drawn in try newCode { licenses[$0] != nil || drawn.contains($0) } }
             free[plan, default: []].reserveCapacity((free[plan]?.count ?? 0) + count)
-            for _ in 0..<count {
-                // Codes drawn in this apply are keys of `licenses`; one the
-                // snapshot holds already is found after drawing (`collisions`).
-                let code = try newCode { licenses[$0] != nil }
-                bought.append(code)
+            for code in bought {
                 setLicense(License(code: code, plan: plan, status: .active, createdAt: now, sequence: nextSequence))
                 nextSequence += 1
                 free[plan, default: []].insert(code)

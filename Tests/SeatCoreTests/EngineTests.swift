@@ -99,6 +99,28 @@ private typealias F = Fixtures
     }
 }
 
+/// A purchase's licenses are numbered in the order of their codes, not the
+/// order drawn, so that a store inserts them along its index on codes; a
+/// code drawn twice in one purchase is drawn again.
+@Test func engineNumbersAPurchaseInCodeOrder() throws {
+    let set = F.plan(F.desired(plans: [F.plan("suite-monthly", .exact(4))],
+                               users: [F.user("alice@acme.com", role: .administrator, plans: ["suite-monthly"])]))
+    var draws = ["QQQQ0001", "BBBB0001", "QQQQ0001", "ZZZZ0001", "QQQQ0001", "AAAA0001", "CCCC0001"].makeIterator()
+    let engine = ApplyEngine(actor: "t", now: F.now, drawCode: { draws.next()! }, drawLineage: { "l" })
+    let writes = try engine.writes(for: set, on: .empty, codes: .unchecked)
+    // Drawn: QQQQ0001, BBBB0001, QQQQ0001 (again), ZZZZ0001; the repeat
+    // is replaced by a fresh draw (AAAA0001; QQQQ0001 is refused once more).
+    #expect(writes.licenses.map(\.code) == ["AAAA0001", "BBBB0001", "QQQQ0001", "ZZZZ0001"])
+    #expect(writes.licenses.map(\.sequence) == [1, 2, 3, 4])
+    #expect(writes.boughtCodes == ["AAAA0001", "BBBB0001", "QQQQ0001", "ZZZZ0001"])
+    // The oldest, AAAA0001, goes to alice.
+    #expect(writes.licenses.first { $0.assignedTo == "alice@acme.com" }?.code == "AAAA0001")
+    // A plan's placeholders keep their numeric order: ~9 before ~10.
+    var counter = 12
+    let placeholders = LicenseCode.sortedUnique(count: 3) { _ in counter -= 1; return "~\(counter)" }
+    #expect(placeholders == ["~9", "~10", "~11"])
+}
+
 @Test func engineListsBoughtLicensesLast() throws {
     let ledger = LedgerSnapshot(account: F.account, users: [LedgerUser(email: "alice@acme.com", role: .administrator)], licenses: [
         F.license("AAAA0001", "suite-monthly", to: "alice@acme.com", sequence: 1),

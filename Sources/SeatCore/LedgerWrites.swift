@@ -62,6 +62,6 @@ extension LedgerSnapshot {
         starts.merge(writes.contractStarts) { old, _ in old }
         return LedgerSnapshot(account: writes.account, users: users.values.sorted { $0.email < $1.email },
                               licenses: licenses.values.sorted(by: License.olderFirst), contractStarts: starts,
-                              deferrals: writes.deferrals, billing: billing.map { $0.applying(writes.billing) } ?? writes.billing?.initialBilling)
+                              deferrals: writes.deferrals, billing: billing.map { $0.applying(writes.billing) } ?? writes.billing?.initialBilling(inOrderOf: writes.licenses))
     }
 }

@@ -26,14 +26,16 @@ extension PostgresLedgerStore {
         var billing = AccountBilling(
             anchor: try day(anchor), currency: currency, creditBalance: Money(minorUnits: credit, currency: currency),
             lastInvoiceDate: try lastInvoice.map(day), usageGB: usage.map(Int.init))
+        // In the order of the snapshot's licenses (see `LicenseRecords`).
         for row in try session.jsonRows(LicenseBillingRow.self, """
-            SELECT coalesce(json_agg(json_build_object('code', code, 'billed_until', billed_until, 'paid_minor', paid_minor,
-                'invoice_state', invoice_state, 'invoice', invoice)), '[]')::text
-            FROM license_billing WHERE account = \(id)
+            SELECT coalesce(json_agg(json_build_object('code', b.code, 'billed_until', b.billed_until, 'paid_minor', b.paid_minor,
+                'invoice_state', b.invoice_state, 'invoice', b.invoice)
+                ORDER BY l.created_at, l.seq, l.code COLLATE "C", b.code COLLATE "C"), '[]')::text
+            FROM license_billing b LEFT JOIN licenses l ON l.code = b.code WHERE b.account = \(id)
             """) {
-            billing.licenses[row.code] = LicenseBilling(
+            billing.licenses.append(row.code, LicenseBilling(
                 billedUntil: try day(row.billed_until), paid: Money(minorUnits: row.paid_minor, currency: currency),
-                invoiceState: row.invoice_state.flatMap(InvoiceState.init(rawValue:)), invoice: row.invoice)
+                invoiceState: row.invoice_state.flatMap(InvoiceState.init(rawValue:)), invoice: row.invoice))
         }
         billing.pendingAdjustments = try session.jsonRows(AdjustmentRow.self, """
             SELECT coalesce(json_agg(json_build_object('kind', kind, 'plan', plan, 'count', count, 'span_start', span_start,
@@ -49,13 +51,14 @@ extension PostgresLedgerStore {
     }
 
     /// Persists an apply's billing writes inside its transaction.
-    static func persistBilling(_ writes: BillingWrites, account id: String, _ session: PostgresSession) throws {
+    /// `licenses`: the license rows the apply writes, in the order written.
+    static func persistBilling(_ writes: BillingWrites, licenses: [License], account id: String, _ session: PostgresSession) throws {
         try session.execute("""
             INSERT INTO account_billing (account, anchor, currency, credit_balance_minor)
             VALUES (\(id), \(writes.anchor.description), \(writes.currency), \(writes.creditBalance.minorUnits))
             ON CONFLICT (account) DO UPDATE SET credit_balance_minor = excluded.credit_balance_minor
             """)
-        try upsertLicenseBilling(writes.licenses, account: id, session)
+        try upsertLicenseBilling(writes.records(inOrderOf: licenses), account: id, session)
         try insertAdjustments(writes.adjustments, account: id, session)
     }
 
@@ -70,9 +73,10 @@ extension PostgresLedgerStore {
         try upsertLicenseBilling(billing.licenses, account: id, session)
     }
 
-    static func upsertLicenseBilling(_ licenses: [String: LicenseBilling], account id: String, _ session: PostgresSession) throws {
-        guard !licenses.isEmpty else { return }
-        let rows = licenses.sorted { $0.key < $1.key }.map { code, record in
+    /// Inserts or updates `records`, new ones in their order.
+    static func upsertLicenseBilling(_ records: LicenseRecords, account id: String, _ session: PostgresSession) throws {
+        guard !records.isEmpty else { return }
+        let rows = records.map { code, record in
             LicenseBillingRow(code: code, billed_until: record.billedUntil.description, paid_minor: record.paid.minorUnits,
                               invoice_state: record.invoiceState?.rawValue, invoice: record.invoice)
         }

@@ -38,7 +38,7 @@ extension PostgresLedgerStore: BillingStore {
             var journal: [JournalEntry] = []
             for (index, entry) in issued.enumerated() {
                 try Self.insertInvoice(entry.invoice, issuedAt: at, session)
-                try Self.upsertLicenseBilling(entry.billed, account: account, session)
+                try Self.upsertLicenseBilling(LicenseRecords(entry.billed), account: account, session)
                 if index == 0 {
                     // The first invoice lists every adjustment pending until now.
                     try session.execute("UPDATE adjustments SET invoice = \(entry.invoice.id) WHERE account = \(account) AND invoice IS NULL")

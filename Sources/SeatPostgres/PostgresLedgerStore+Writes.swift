@@ -105,7 +105,7 @@ extension PostgresLedgerStore {
                 """)
         }
 
-        if let billing = writes.billing { try persistBilling(billing, account: id, session) }
+        if let billing = writes.billing { try persistBilling(billing, licenses: writes.licenses, account: id, session) }
         try appendJournal(writes.journal, session)
     }
 

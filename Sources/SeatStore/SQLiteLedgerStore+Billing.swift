@@ -31,10 +31,10 @@ extension SQLiteLedgerStore: BillingStore {
         try BulkStatement(db.cachedStatement(sql: """
             SELECT code, billed_until, paid_minor, invoice_state, invoice FROM license_billing \(isAlone ? "NOT INDEXED " : "")WHERE account = ?
             """)).forEachRow(.text(account.id)) { row in
-                billing.licenses[row.text(0)] = LicenseBilling(
+                billing.licenses.append(row.text(0), LicenseBilling(
                     billedUntil: try billedDays.value(row.utf8(1)), paid: Money(minorUnits: row.integer(2), currency: currency),
                     invoiceState: row.isNull(3) ? nil : invoiceStates.valueIfKnown(row.utf8(3)),
-                    invoice: row.isNull(4) ? nil : try invoices.value(row.utf8(4)))
+                    invoice: row.isNull(4) ? nil : try invoices.value(row.utf8(4))))
             }
         let adjustmentRows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT kind, plan, count, span_start, span_end, period_days, amount_minor, currency, at
@@ -53,12 +53,13 @@ extension SQLiteLedgerStore: BillingStore {
     }
 
     /// Persists an apply's billing writes inside its transaction.
-    static func persistBilling(_ writes: BillingWrites, account id: String, _ db: Database) throws {
+    /// `licenses`: the license rows the apply writes, in the order written.
+    static func persistBilling(_ writes: BillingWrites, licenses: [License], account id: String, _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO account_billing (account, anchor, currency, credit_balance_minor) VALUES (?, ?, ?, ?)
             ON CONFLICT (account) DO UPDATE SET credit_balance_minor = excluded.credit_balance_minor
             """).execute(arguments: [id, StoredValue.text(writes.anchor), writes.currency, writes.creditBalance.minorUnits])
-        try upsertLicenseBilling(writes.licenses, account: id, db)
+        try upsertLicenseBilling(writes.records(inOrderOf: licenses), account: id, db)
         if !writes.adjustments.isEmpty {
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO adjustments (account, kind, plan, count, span_start, span_end, period_days, amount_minor, currency, at)
@@ -75,18 +76,18 @@ extension SQLiteLedgerStore: BillingStore {
         }
     }
 
-    static func upsertLicenseBilling(_ licenses: [String: LicenseBilling], account id: String, _ db: Database) throws {
-        guard !licenses.isEmpty else { return }
+    /// Inserts or updates `records`, new ones in their order.
+    static func upsertLicenseBilling(_ records: LicenseRecords, account id: String, _ db: Database) throws {
+        guard !records.isEmpty else { return }
         // Most licenses share a handful of billed-until days: format each once in a row.
         var lastDay: (day: Day, text: String)?
-        let records = licenses.sorted(by: { $0.key < $1.key })
         try BulkInsert(db, "INSERT INTO license_billing (code, account, billed_until, paid_minor, invoice_state, invoice) VALUES",
                        columns: 6, tail: """
             ON CONFLICT (code) DO UPDATE SET billed_until = excluded.billed_until, paid_minor = excluded.paid_minor,
                 invoice_state = excluded.invoice_state, invoice = excluded.invoice
             WHERE license_billing.account = excluded.account
             """).run(count: records.count) { index in
-                let (code, record) = records[index]
+                let (code, record) = (records.codes[index], records.records[index])
                 let day: String
                 if let lastDay, lastDay.day == record.billedUntil { day = lastDay.text } else {
                     day = StoredValue.text(record.billedUntil)
@@ -130,7 +131,7 @@ extension SQLiteLedgerStore: BillingStore {
             var journal: [JournalEntry] = []
             for (index, entry) in issued.enumerated() {
                 try Self.insertInvoice(entry.invoice, issuedAt: at, db)
-                try Self.upsertLicenseBilling(entry.billed, account: account, db)
+                try Self.upsertLicenseBilling(LicenseRecords(entry.billed), account: account, db)
                 if index == 0 {
                     // The first invoice lists every adjustment pending until now.
                     try db.execute(sql: "UPDATE adjustments SET invoice = ? WHERE account = ? AND invoice IS NULL",

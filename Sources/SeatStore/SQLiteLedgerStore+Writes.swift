@@ -78,7 +78,7 @@ extension SQLiteLedgerStore {
         }
 
         ApplyPausePoint.afterDeferrals.reached()
-        if let billing = writes.billing { try persistBilling(billing, account: id, db) }
+        if let billing = writes.billing { try persistBilling(billing, licenses: writes.licenses, account: id, db) }
         ApplyPausePoint.afterBilling.reached()
         try appendJournal(writes.journal, db)
         ApplyPausePoint.afterJournal.reached()

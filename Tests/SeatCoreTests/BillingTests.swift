@@ -224,7 +224,7 @@ import Testing
             #expect(credited <= charged, "seed \(seed): credited \(credited) > charged \(charged) by \(day)")
         }
         // Each license is credited at most what it paid.
-        let paid = s.snapshot.billing?.licenses.values.reduce(Int64(0)) { $0 + $1.paid.minorUnits } ?? 0
+        let paid = s.snapshot.billing?.licenses.records.reduce(Int64(0)) { $0 + $1.paid.minorUnits } ?? 0
         #expect(paid + credited <= charged + 100, "seed \(seed)") // + the anchor license's 1.00
     }
 

@@ -45,6 +45,45 @@ struct LedgerBillingContractTests {
         }
     }
 
+    /// Every store reads the license records back in the order of the
+    /// snapshot's licenses (what lets the current invoice read license i's
+    /// record at i), after purchases drawn out of order, a removal, issued
+    /// invoices and a copy.
+    @Test(arguments: StoreKind.allCases)
+    func recordsComeInTheLicensesOrder(kind: StoreKind) throws {
+        try kind.withStore { store in
+            func expectAligned(_ snapshot: LedgerSnapshot, _ comment: Comment) {
+                #expect(snapshot.billing?.licenses.codes == snapshot.licenses.map(\.code), comment)
+            }
+            let first = try Self.apply(store, [.buy(plan: "suite", count: 5, from: 0, to: 5)], at: SQLiteBillingTests.created,
+                                       codes: ["QQQQ0005", "AAAA0009", "MMMM0001", "ZZZZ0002", "BBBB0003"])
+            #expect(first.licenses.map(\.code) == ["AAAA0009", "BBBB0003", "MMMM0001", "QQQQ0005", "ZZZZ0002"])
+            expectAligned(first, "first purchase")
+            // Two purchases in one apply: each in its codes' order, the
+            // second after the first.
+            let second = try Self.apply(store, [.buy(plan: "suite", count: 2, from: 5, to: 7),
+                                                .buy(plan: "suite", count: 1, from: 7, to: 8),
+                                                .remove(plan: "suite", count: 1, from: 8, to: 7, licenses: ["MMMM0001"])],
+                                        at: SQLiteBillingTests.later, codes: ["YYYY0001", "XXXX0001", "AAAA0001"])
+            #expect(second.licenses.map(\.code).suffix(3) == ["XXXX0001", "YYYY0001", "AAAA0001"])
+            expectAligned(second, "second purchase and a removal")
+            if let billingStore = store as? any BillingStore {
+                let issued = try billingStore.issueInvoices(account: "acme", actor: "t", at: SQLiteBillingTests.later) { snapshot in
+                    InvoiceBuilder(catalog: SQLiteBillingTests.catalog)
+                        .due(account: "acme", billing: snapshot.billing!, licenses: snapshot.licenses, through: Day(year: 2027, month: 1, day: 22))
+                }
+                #expect(issued.count == 2)
+                expectAligned(try store.snapshot(account: "acme"), "issued invoices")
+            }
+            for target in StoreKind.allCases {
+                try target.withStore { copy in
+                    try copy.importLedger(try store.exportLedger())
+                    expectAligned(try copy.snapshot(account: "acme"), "copy to \(target)")
+                }
+            }
+        }
+    }
+
     /// Invoices, payments, deliveries and usage: every store records and
     /// reads them back the same way.
     @Test(arguments: StoreKind.allCases)

@@ -147,7 +147,7 @@ public struct BillingEffect: Hashable, Sendable {
             var afterLicenses = snapshot.licenses.map { changed[$0.code] ?? $0 }
             afterLicenses += writes.licenses.filter { previous[$0.code] == nil }
             next = snapshot.billing.map { builder.next(account: changeSet.account, billing: $0, applying: billingWrites, licenses: afterLicenses) }
-                ?? builder.next(account: changeSet.account, billing: billingWrites.initialBilling, licenses: afterLicenses)
+                ?? builder.next(account: changeSet.account, billing: billingWrites.initialBilling(inOrderOf: afterLicenses), licenses: afterLicenses)
         }
         let effect = BillingEffect(
             currency: catalog.currency, chargeNow: billingWrites.chargeNow, credit: billingWrites.credit,

@@ -54,9 +54,11 @@ public struct BillingRecorder: Sendable {
         guard let entry = catalog[plan], !codes.isEmpty else { return }
         let period = billing.cycle.period(entry.billing, containing: today)
         var groups: [Day: (count: Int, paid: Money)] = [:]
+        // The removed licenses' records, found in one pass over the account's.
+        let stored = billing.licenses.records(for: codes.filter { changed[$0] == nil })
         for code in codes {
             // A license with no billing record predates billing: paid to the period's end.
-            let record = changed[code] ?? billing.licenses[code]
+            let record = changed[code] ?? stored[code]
                 ?? LicenseBilling(billedUntil: period.end, paid: Proration.amount(price: entry.price, count: 1,
                                                                                    remainingDays: period.remainingDays(from: today),
                                                                                    periodDays: period.days))

@@ -77,13 +77,14 @@ public struct AccountBilling: Hashable, Sendable {
     public var lastInvoiceDate: Day?
     /// Recorded data usage in GB, if any.
     public var usageGB: Int?
-    /// By license code.
-    public var licenses: [String: LicenseBilling]
+    /// By license code, in the order of the snapshot's licenses when read
+    /// from a store (see ``LicenseRecords``).
+    public var licenses: LicenseRecords
     /// Adjustments not yet listed on an invoice, oldest first.
     public var pendingAdjustments: [Adjustment]
 
     public init(anchor: Day, currency: String, creditBalance: Money? = nil, lastInvoiceDate: Day? = nil, usageGB: Int? = nil,
-                licenses: [String: LicenseBilling] = [:], pendingAdjustments: [Adjustment] = []) {
+                licenses: LicenseRecords = [:], pendingAdjustments: [Adjustment] = []) {
         self.anchor = anchor
         self.currency = currency
         self.creditBalance = creditBalance ?? .zero(currency)
@@ -144,7 +145,7 @@ extension AccountBilling {
     public func applying(_ writes: BillingWrites?) -> AccountBilling {
         guard let writes else { return self }
         var result = applyingTotals(writes)
-        result.licenses.merge(writes.licenses) { _, new in new }
+        result.licenses.merge(writes.licenses)
         return result
     }
 
@@ -159,9 +160,28 @@ extension AccountBilling {
 }
 
 extension BillingWrites {
-    /// The records of an account whose first billing write this is.
-    public var initialBilling: AccountBilling {
-        AccountBilling(anchor: anchor, currency: currency, creditBalance: creditBalance, licenses: licenses,
+    /// The license records to write: first those of `licenses`, the rows
+    /// an apply writes, in their order (a store writes both tables in it,
+    /// so that reading both in storage order reads the records in the order
+    /// of the snapshot's licenses, see ``LicenseRecords``), then any other
+    /// by code.
+    public func records(inOrderOf licenses: [License]) -> LicenseRecords {
+        var ordered = LicenseRecords()
+        ordered.reserveCapacity(self.licenses.count)
+        for license in licenses {
+            if let record = self.licenses[license.code] { ordered.append(license.code, record) }
+        }
+        if ordered.count < self.licenses.count {
+            let written = Set(licenses.map(\.code))
+            ordered.merge(self.licenses.filter { !written.contains($0.key) })
+        }
+        return ordered
+    }
+
+    /// The records of an account whose first billing write this is, the
+    /// license records in the order of `licenses` (see ``records(inOrderOf:)``).
+    public func initialBilling(inOrderOf licenses: [License]) -> AccountBilling {
+        AccountBilling(anchor: anchor, currency: currency, creditBalance: creditBalance, licenses: records(inOrderOf: licenses),
                        pendingAdjustments: adjustments)
     }
 }
@@ -172,7 +192,7 @@ extension AccountBilling {
     /// lists are no longer pending, and it becomes the latest invoice.
     public func issuing(_ invoice: Invoice, billed: [String: LicenseBilling]) -> AccountBilling {
         var result = self
-        result.licenses.merge(billed) { _, new in new }
+        result.licenses.merge(billed)
         result.creditBalance = creditBalance - invoice.creditApplied
         result.pendingAdjustments = []
         result.lastInvoiceDate = invoice.date

@@ -40,9 +40,13 @@ public struct InvoiceBuilder: Sendable {
         var billed: [String: LicenseBilling] = [:]
         // One record per active license: sized once, not grown through a dozen rehashes.
         if recordsBilled { billed.reserveCapacity(licenses.count) }
-        for license in licenses {
+        // License i's record is at i when the records are in the licenses'
+        // order, as a store reads them: 200,000 codes are not hashed.
+        let records = billing.licenses.aligned(with: licenses)
+        for (position, license) in licenses.enumerated() {
             guard let period = lines.period(billing: license) else { continue }
-            let record = changed.isEmpty ? billing.licenses[license.code] : changed[license.code] ?? billing.licenses[license.code]
+            let stored = records.record(of: license, at: position)
+            let record = changed.isEmpty ? stored : changed[license.code] ?? stored
             guard let key = lines.key(license, period, record: record) else { continue }
             counts.add(key)
             if recordsBilled { groups[key, default: []].append(license.code) }
@@ -121,12 +125,13 @@ public struct InvoiceBuilder: Sendable {
             counts[LineKey(plan: line.plan, span: line.span, periodDays: line.periodDays), default: 0] += line.count
         }
         var lines = LineFinder(catalog: catalog, cycle: after.cycle, date: date)
+        let stored = billing.licenses.records(for: licenses.map(\.after.code))
         for (old, new) in licenses {
-            if let old, let period = lines.period(billing: old), let key = lines.key(old, period, record: billing.licenses[old.code]) {
+            if let old, let period = lines.period(billing: old), let key = lines.key(old, period, record: stored[old.code]) {
                 counts[key, default: 0] -= 1
             }
             if let period = lines.period(billing: new),
-               let key = lines.key(new, period, record: writes.licenses[new.code] ?? billing.licenses[new.code]) {
+               let key = lines.key(new, period, record: writes.licenses[new.code] ?? stored[new.code]) {
                 counts[key, default: 0] += 1
             }
         }

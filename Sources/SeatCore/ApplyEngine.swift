@@ -595,8 +595,10 @@ private struct EngineState {
         return LedgerWrites(
             account: account, isNewAccount: isNewAccount,
             users: Self.rows(changedUserOrder.sorted(), in: users),
-            // Sequence numbers are unique within an account and follow creation order.
-            licenses: Self.rows(changedLicenseOrder, in: licenses).sorted { $0.sequence < $1.sequence },
+            // Sequence numbers are unique within an account and follow
+            // creation order; mostly the order changed already (a first
+            // apply's 2,000,000 licenses are not copied to be sorted).
+            licenses: Self.rows(changedLicenseOrder, in: licenses).sortedIfNeeded { $0.sequence < $1.sequence },
             contractStarts: newContractStarts,
             deferrals: deferred.map(RecordedDeferral.init),
             journal: journal,
@@ -612,6 +614,16 @@ private extension EngineState {
         rows.reserveCapacity(keys.count)
         for key in keys { if let row = map[key] { rows.append(row) } }
         return rows
+    }
+}
+
+private extension Array {
+    /// The elements sorted by `areInIncreasingOrder`: the array itself when
+    /// it is sorted already.
+    consuming func sortedIfNeeded(by areInIncreasingOrder: (Element, Element) -> Bool) -> [Element] {
+        if indices.dropFirst().allSatisfy({ !areInIncreasingOrder(self[$0], self[$0 - 1]) }) { return self }
+        sort(by: areInIncreasingOrder)
+        return self
     }
 }
 

@@ -55,6 +55,25 @@ public struct SlotTable: Sendable {
         return found.isFound ? Int(entries[found.index].slot) : nil
     }
 
+    /// The slots of `count` keys, looked up in one loop: `key(i)` gives
+    /// the UTF-8 of key *i* (nil for none), and is asked for each *i* in
+    /// order; -1 for a key not added. The entries of a large table are far
+    /// apart in memory: looked up one after the other with nothing between,
+    /// and within one access to the table's storage (no reference counted
+    /// per key, an atomic operation that makes the next lookup wait), the
+    /// processor waits for several of them at once.
+    public func slots(count: Int, ofUTF8 key: (Int) -> UnsafeBufferPointer<UInt8>?) -> [Int32] {
+        var slots = [Int32](repeating: -1, count: count)
+        entries.withUnsafeBufferPointer { entries in
+            for index in 0..<count {
+                guard let bytes = key(index) else { continue }
+                let found = find(bytes, in: entries)
+                if found.isFound { slots[index] = entries[found.index].slot }
+            }
+        }
+        return slots
+    }
+
     /// The slot of `key`, added as the next slot when new.
     public mutating func insert(_ key: String) -> (slot: Int, inserted: Bool) {
         var text = key
@@ -77,6 +96,10 @@ public struct SlotTable: Sendable {
     /// Where the key whose UTF-8 is `bytes` is, or the empty entry where it
     /// belongs, and the entry it is stored as when added next.
     private func find(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, isFound: Bool, entry: Entry) {
+        entries.withUnsafeBufferPointer { find(bytes, in: $0) }
+    }
+
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, in entries: UnsafeBufferPointer<Entry>) -> (index: Int, isFound: Bool, entry: Entry) {
         let (hash, head) = digest(bytes)
         let entry = Entry(hash: hash, slot: Int32(keys.count), length: Int32(bytes.count), head: head)
         var index = Int(truncatingIfNeeded: hash) & mask

@@ -72,8 +72,9 @@ extension SQLiteLedgerStore {
 
         var licenses: [License] = []
         licenses.reserveCapacity(expectedLicenses)
-        var holders: [Int32] = []
-        holders.reserveCapacity(indexingEmails ? expectedLicenses : 0)
+        // With the e-mail table, each holder's bytes are kept as the rows
+        // are read, and looked up in the table after (see `HolderBytes`).
+        var holderBytes = HolderBytes(capacity: indexingEmails ? expectedLicenses : 0)
         var plans = RecentText<String>.strings(), endDays = RecentText<Day>.days()
         let statuses = StoredEnum<LicenseStatus>("license status")
         // A ledger of one account is read in storage order, which is mostly
@@ -95,20 +96,15 @@ extension SQLiteLedgerStore {
                     activatedAt: row.optionalInteger(4).map(StoredValue.date(milliseconds:)),
                     endDate: row.isNull(5) ? nil : try endDays.value(row.utf8(5)),
                     sequence: row.integer(7))
-                var holder: Int32 = -1
-                if !row.isNull(6) {
-                    // Stored lower-cased; a user's holder shares the user's string.
-                    let email = row.utf8(6)
-                    if indexingEmails, let slot = emails.slot(ofUTF8: email) {
-                        holder = Int32(slot)
-                        license.assignedTo = emails.keys[slot]
-                    } else {
-                        license.assignedTo = String(decoding: email, as: UTF8.self)
-                    }
+                if indexingEmails {
+                    holderBytes.append(row.isNull(6) ? nil : row.utf8(6))
+                } else if !row.isNull(6) {
+                    license.assignedTo = String(decoding: row.utf8(6), as: UTF8.self)
                 }
-                if indexingEmails { holders.append(holder) }
                 licenses.append(license)
             }
+        // Stored lower-cased; a user's holder shares the user's string.
+        var holders = indexingEmails ? holderBytes.resolve(in: emails, into: &licenses) : []
         if isAlone, !zip(licenses, licenses.dropFirst()).allSatisfy({ !Self.storageOrder($1, $0) }) {
             let order = licenses.indices.sorted { Self.storageOrder(licenses[$0], licenses[$1]) }
             licenses = order.map { licenses[$0] }
@@ -208,5 +204,51 @@ extension SQLiteLedgerStore {
             throw LedgerError.database("the ledger holds a date that is not YYYY-MM-DD")
         }
         return day
+    }
+}
+
+/// The holders of the licenses a snapshot read, as bytes, to be looked up
+/// in the table of the users' e-mails once every row is read. Looked up as
+/// each row is read, every lookup waited for its entry of the table (far
+/// from the previous one in memory) before the next row was read; looked
+/// up in one loop, lookups that follow each other wait together.
+struct HolderBytes {
+    private var text: [UInt8] = []
+    /// Per license, where its holder's bytes end in `text`, or -1 when it has none.
+    private var ends: [Int32] = []
+
+    init(capacity: Int) {
+        text.reserveCapacity(capacity * 32)
+        ends.reserveCapacity(capacity)
+    }
+
+    mutating func append(_ holder: UnsafeBufferPointer<UInt8>?) {
+        guard let holder else { return ends.append(-1) }
+        text.append(contentsOf: holder)
+        ends.append(Int32(text.count))
+    }
+
+    /// Sets each license's holder, the user's own string when the holder is
+    /// a user of `emails`, and returns each license's user slot (-1 for none).
+    /// First every slot, in one loop (``SlotTable/slots(count:ofUTF8:)``),
+    /// then the strings: taking a user's string updates its reference count.
+    func resolve(in emails: SlotTable, into licenses: inout [License]) -> [Int32] {
+        text.withUnsafeBufferPointer { text in
+            var start = 0
+            func holder(_ license: Int) -> UnsafeBufferPointer<UInt8>? {
+                let end = Int(ends[license])
+                guard end >= 0 else { return nil }
+                defer { start = end }
+                return UnsafeBufferPointer(rebasing: text[start..<end])
+            }
+            let slots = emails.slots(count: ends.count, ofUTF8: holder)
+            start = 0
+            for index in licenses.indices {
+                guard let bytes = holder(index) else { continue }
+                let slot = Int(slots[index])
+                licenses[index].assignedTo = slot >= 0 ? emails.keys[slot] : String(decoding: bytes, as: UTF8.self)
+            }
+            return slots
+        }
     }
 }

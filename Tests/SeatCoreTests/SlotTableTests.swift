@@ -44,6 +44,19 @@ struct SlotTableTests {
             #expect(table.slot(of: key) == slot)
             #expect(table.keys[slot] == key)
         }
+        // Many keys at once give what each alone gives, nil (no key) as -1.
+        var asked: [String?] = (0..<3_000).map { _ in Self.key(&random) }
+        asked[7] = nil
+        asked[asked.count - 1] = nil
+        var order: [Int] = []
+        let slots = asked.map { $0.map { Array($0.utf8) } }.withUnsafeBufferPointers { keys in
+            table.slots(count: keys.count) { index in
+                order.append(index)
+                return keys[index]
+            }
+        }
+        #expect(order == Array(asked.indices))
+        #expect(slots == asked.map { key in key.flatMap { reference[$0] }.map(Int32.init) ?? -1 })
     }
 
     /// Keys equal in their first 32 bytes and their length are told apart
@@ -73,5 +86,18 @@ struct SlotTableTests {
             // A key and the same key with a zero byte more differ too.
             #expect((key + [0]).withUnsafeBytes(SlotTable.seededHash) != hash, "length \(length)")
         }
+    }
+}
+
+private extension Array where Element == [UInt8]? {
+    /// `body` given each element's bytes (nil for nil), valid during the call.
+    func withUnsafeBufferPointers<Result>(_ body: ([UnsafeBufferPointer<UInt8>?]) -> Result) -> Result {
+        let storage = map { $0.map { bytes -> UnsafeMutableBufferPointer<UInt8> in
+            let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(bytes.count, 1))
+            _ = copy.initialize(from: bytes)
+            return copy
+        } }
+        defer { storage.forEach { $0?.deallocate() } }
+        return body(zip(self, storage).map { bytes, copy in copy.map { UnsafeBufferPointer(rebasing: $0[..<bytes!.count]) } })
     }
 }

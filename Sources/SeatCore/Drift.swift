@@ -133,11 +133,14 @@ public struct DriftDetector: Sendable {
         var timeItems: [DriftItem] = []
         // Expiries: the first day a license counts as expired is the day after its end date.
         var expired: [Day: [String: Int]] = [:]
-        for license in snapshot.licenses where license.status == .active || license.status == .paused {
-            guard let end = license.endDate else { continue }
-            let first = end.adding(days: 1)
-            guard seen < first, !(today < first) else { continue }
-            expired[first, default: [:]][license.plan, default: 0] += 1
+        // Read in place, not copied (see `InvoiceBuilder`).
+        snapshot.licenses.withUnsafeBufferPointer { licenses in
+            for index in licenses.indices where licenses[index].status == .active || licenses[index].status == .paused {
+                guard let end = licenses[index].endDate else { continue }
+                let first = end.adding(days: 1)
+                guard seen < first, !(today < first) else { continue }
+                expired[first, default: [:]][licenses[index].plan, default: 0] += 1
+            }
         }
         for (day, plans) in expired {
             for (plan, count) in plans {

@@ -63,30 +63,37 @@ public struct LedgerIndex: Sendable {
         var holders = [Int32](repeating: -1, count: snapshot.licenses.count)
         // Licenses bought together are stored together: mostly the plan of the license before.
         var lastPlan: (id: String, position: Int32)?
-        for (index, license) in snapshot.licenses.enumerated() {
-            let status = license.effectiveStatus(on: today)
-            statuses.append(status)
-            if let last = lastPlan, last.id == license.plan {
-                licensePlans.append(last.position)
-            } else {
-                if planPositions[license.plan] == nil {
-                    planPositions[license.plan] = plans.count
-                    plans.append(license.plan)
-                    owned.append(0)
+        // Each license is read where it is, not copied: a copy takes a
+        // reference to its holder's string, a cache miss per license in a
+        // large account (see `InvoiceBuilder`).
+        snapshot.licenses.withUnsafeBufferPointer { licenses in
+            for index in licenses.indices {
+                let status = licenses[index].effectiveStatus(on: today)
+                statuses.append(status)
+                if let last = lastPlan, last.id == licenses[index].plan {
+                    licensePlans.append(last.position)
+                } else {
+                    let plan = licenses[index].plan
+                    if planPositions[plan] == nil {
+                        planPositions[plan] = plans.count
+                        plans.append(plan)
+                        owned.append(0)
+                    }
+                    let position = Int32(planPositions[plan]!)
+                    licensePlans.append(position)
+                    lastPlan = (plan, position)
                 }
-                let position = Int32(planPositions[license.plan]!)
-                licensePlans.append(position)
-                lastPlan = (license.plan, position)
+                let isHeld = licenses[index].assignedTo != nil
+                if status == .active || status == .paused {
+                    owned[Int(licensePlans[index])] += 1
+                    if !isHeld { unassigned[licenses[index].plan, default: []].append(licenses[index]) }
+                }
+                guard status != .removed, isHeld else { continue }
+                let known = emails.map { Int($0.holders[index]) } ?? -1
+                let slot = known >= 0 ? known : slot(licenses[index].assignedTo!)
+                holders[index] = Int32(slot)
+                entries[slot].end += 1
             }
-            if status == .active || status == .paused {
-                owned[Int(licensePlans[index])] += 1
-                if license.assignedTo == nil { unassigned[license.plan, default: []].append(license) }
-            }
-            guard status != .removed, let holder = license.assignedTo else { continue }
-            let known = emails.map { Int($0.holders[index]) } ?? -1
-            let slot = known >= 0 ? known : slot(holder)
-            holders[index] = Int32(slot)
-            entries[slot].end += 1
         }
         var next: Int32 = 0
         for slot in entries.indices {

@@ -71,6 +71,9 @@ for users in $SIZES; do
     "$seatctl" catalog import "$dir/catalog.yaml" --state "sqlite:$dir/catalog.sqlite" >/dev/null
     cp "$dir/catalog.sqlite" "$dir/applied.sqlite"
     "$seatctl" apply "$dir/seats.yaml" --auto-approve --now "$NOW" --state "sqlite:$dir/applied.sqlite" >/dev/null
+    # Written out now: otherwise the kernel writes the new ledgers back
+    # during the next measurements (the floor's included) and slows them.
+    sync
   fi
   state="--now $NOW --state sqlite:$dir/work.sqlite"
   read -r fwall fcpu fmem <<<"$(measure "$floor" "$dir/seats.yaml")"

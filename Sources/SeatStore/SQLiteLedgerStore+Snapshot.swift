@@ -215,7 +215,7 @@ extension SQLiteLedgerStore {
 struct HolderBytes {
     private var text: [UInt8] = []
     /// Per license, where its holder's bytes end in `text`, or -1 when it has none.
-    private var ends: [Int32] = []
+    private var ends: [Int] = []
 
     init(capacity: Int) {
         text.reserveCapacity(capacity * 32)
@@ -225,7 +225,7 @@ struct HolderBytes {
     mutating func append(_ holder: UnsafeBufferPointer<UInt8>?) {
         guard let holder else { return ends.append(-1) }
         text.append(contentsOf: holder)
-        ends.append(Int32(text.count))
+        ends.append(text.count)
     }
 
     /// Sets each license's holder, the user's own string when the holder is
@@ -236,7 +236,7 @@ struct HolderBytes {
         text.withUnsafeBufferPointer { text in
             var start = 0
             func holder(_ license: Int) -> UnsafeBufferPointer<UInt8>? {
-                let end = Int(ends[license])
+                let end = ends[license]
                 guard end >= 0 else { return nil }
                 defer { start = end }
                 return UnsafeBufferPointer(rebasing: text[start..<end])

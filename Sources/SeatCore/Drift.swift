@@ -131,11 +131,23 @@ public struct DriftDetector: Sendable {
         var items = history.since.filter { PortalActor.isPortal($0.actor) }.map { portalItem($0, zone: zone) }
 
         var timeItems: [DriftItem] = []
-        // Expiries: the first day a license counts as expired is the day after its end date.
+        // One pass over the owned licenses, each read in place, not copied
+        // (see `InvoiceBuilder`):
+        // - expiries: the first day a license counts as expired is the day
+        //   after its end date;
+        // - the plans held, for the renewals of contracted plans (only when
+        //   the account has some); licenses bought together come one after
+        //   another, so a plan is inserted once per run.
         var expired: [Day: [String: Int]] = [:]
-        // Read in place, not copied (see `InvoiceBuilder`).
+        var held: Set<String> = []
+        let needsHeld = !snapshot.contractStarts.isEmpty
         snapshot.licenses.withUnsafeBufferPointer { licenses in
+            var last: String?
             for index in licenses.indices where licenses[index].status == .active || licenses[index].status == .paused {
+                if needsHeld, licenses[index].plan != last {
+                    held.insert(licenses[index].plan)
+                    last = licenses[index].plan
+                }
                 guard let end = licenses[index].endDate else { continue }
                 let first = end.adding(days: 1)
                 guard seen < first, !(today < first) else { continue }
@@ -149,15 +161,6 @@ public struct DriftDetector: Sendable {
             }
         }
         // Renewals of contracted plans the account holds licenses of.
-        var held: Set<String> = []
-        if !snapshot.contractStarts.isEmpty {
-            // Licenses bought together come one after another: a plan is inserted once per run.
-            var last: String?
-            for license in snapshot.licenses where (license.status == .active || license.status == .paused) && license.plan != last {
-                held.insert(license.plan)
-                last = license.plan
-            }
-        }
         for (plan, start) in snapshot.contractStarts where held.contains(plan) {
             guard let months = catalog[plan]?.contractMonths, months > 0, catalog[plan]?.commitment == .contracted else { continue }
             var renewal = seen.nextRenewal(start: start, everyMonths: months, inclusive: false)

@@ -234,7 +234,7 @@ private struct PlanWork {
         func wants(_ plan: String) -> Bool {
             wanted.count > 16 ? wantedSet.contains(plan) : wanted.contains { $0.value == plan }
         }
-        for license in held.expired.isEmpty ? [] : held.expired.map({ held[$0] }).sorted(by: License.olderFirst) {
+        for license in held.expired.map({ held[$0] }).sorted(by: License.olderFirst) {
             diagnostics.append(.warning(.licenseExpired,
                 "license \(license.code) of plan \"\(license.plan)\" held by \(email) expired\(license.endDate.map { " on \($0)" } ?? ""); it is unassigned\(wants(license.plan) ? " and another license of the plan is assigned" : "")",
                 at: user.location))

@@ -11,8 +11,8 @@ extension SQLiteLedgerStore: BillingStore {
     /// The account's billing records with three queries, or nil (one
     /// query) for an account that has none yet (written before "v2", or by
     /// an apply that recorded no billing).
-    /// `expectedLicenses` sizes the license records' map once (one record
-    /// per license the snapshot read).
+    /// `expectedLicenses` sizes the license records' arrays once (one
+    /// record per license the snapshot read).
     /// `isAlone`: the ledger holds no other account, so the records are
     /// read in storage order (see `readSnapshot`).
     static func readBilling(_ account: LedgerAccount, expectedLicenses: Int = 0, isAlone: Bool = false,

@@ -214,7 +214,8 @@ extension SQLiteLedgerStore {
 /// up in one loop, lookups that follow each other wait together.
 struct HolderBytes {
     private var text: [UInt8] = []
-    /// Per license, where its holder's bytes end in `text`, or -1 when it has none.
+    /// Per license, where its holder's bytes end in `text`; for a license
+    /// without a holder, `~end` (negative), the end of the holder before.
     private var ends: [Int] = []
 
     init(capacity: Int) {
@@ -223,7 +224,7 @@ struct HolderBytes {
     }
 
     mutating func append(_ holder: UnsafeBufferPointer<UInt8>?) {
-        guard let holder else { return ends.append(-1) }
+        guard let holder else { return ends.append(~text.count) }
         text.append(contentsOf: holder)
         ends.append(text.count)
     }
@@ -234,15 +235,13 @@ struct HolderBytes {
     /// then the strings: taking a user's string updates its reference count.
     func resolve(in emails: SlotTable, into licenses: inout [License]) -> [Int32] {
         text.withUnsafeBufferPointer { text in
-            var start = 0
-            func holder(_ license: Int) -> UnsafeBufferPointer<UInt8>? {
-                let end = ends[license]
-                guard end >= 0 else { return nil }
-                defer { start = end }
-                return UnsafeBufferPointer(rebasing: text[start..<end])
+            /// The holder's bytes of license `index`, nil when it has none.
+            func holder(_ index: Int) -> UnsafeBufferPointer<UInt8>? {
+                guard ends[index] >= 0 else { return nil }
+                let start = index == 0 ? 0 : max(ends[index - 1], ~ends[index - 1])
+                return UnsafeBufferPointer(rebasing: text[start..<ends[index]])
             }
             let slots = emails.slots(count: ends.count, ofUTF8: holder)
-            start = 0
             for index in licenses.indices {
                 guard let bytes = holder(index) else { continue }
                 let slot = Int(slots[index])

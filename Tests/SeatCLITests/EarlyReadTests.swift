@@ -1,4 +1,5 @@
 import Foundation
+import SeatTestSupport
 import SeatCore
 import SeatStore
 import Testing
@@ -11,13 +12,13 @@ import Testing
     static let now = "2026-11-22T09:00:00Z"
     let store: SQLiteLedgerStore
     let session: Session
-    let directory: URL
+    let scratch: ScratchDirectory
+    var directory: URL { scratch.url }
 
     init() throws {
         let ledger = try CatalogLedger(now: Self.now)
         (store, session) = (ledger.store, ledger.session)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("early-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory(prefix: "early")
         // Two accounts, so that reading the wrong one would show.
         for (account, licenses) in [("alpha", 2), ("beta", 3)] {
             let planning = try plan(Self.file(account: account, licenses: licenses))

@@ -1,4 +1,5 @@
 import Foundation
+import SeatTestSupport
 import Testing
 
 /// Runs the built `seatctl` binary in a scratch directory, the way a user
@@ -11,13 +12,14 @@ struct SeatctlRunner {
     }
 
     /// A fresh working directory; the ledger defaults to `State/ledger.sqlite` inside it.
-    let directory: URL
+    /// Removed once the runner and every copy of it are gone.
+    var directory: URL { scratch.url }
+    private let scratch: ScratchDirectory
     /// Environment every run gets (on top of a minimal PATH/HOME).
     var environment: [String: String] = ["SEATCTL_ACTOR": "test", "NO_COLOR": "1"]
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("seatctl-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory(prefix: "seatctl-e2e")
     }
 
     /// The `seatctl` built next to this test bundle (or `SEATCTL_BINARY`).

@@ -120,7 +120,8 @@ struct Session {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return nil }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            return (try? FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).readToEnd()).map { Array($0 ?? Data()) }
+            // `readToEnd()` gives nil for a pipe that ends without a byte: an empty file, not a missing one.
+            do { return Array(try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).readToEnd() ?? Data()) } catch { return nil }
         }
         let size = Int(info.st_size)
         var failed = false

@@ -4,9 +4,10 @@
 // values (`DesiredState`, `Catalog`) plus diagnostics that name
 // `file:line:column`, and renders diagnostics for a terminal.
 //
-// A desired-state file in the common form (a valid file without anchors,
-// aliases or tags) is read in one pass straight from libyaml's events by
-// `DesiredStateEventReader`; any other file, and every catalog, is read the
+// A valid desired-state file without anchors, aliases or tags is read in one
+// pass straight from YAML events by `DesiredStateFastPath`: those of
+// `CommonYAMLScanner` for a file in the common form, libyaml's for any other
+// (`YAMLEventCursor`); any other file, and every catalog, is read the
 // reference way below, which is also where every diagnostic comes from.
 //
 // Reading the reference way happens in two steps. `YAMLComposer` drives
@@ -36,7 +37,7 @@ public enum ConfigLoader {
 
     /// How a desired-state file was read.
     enum DesiredStateRoute: Equatable {
-        /// Straight from libyaml's events by `DesiredStateEventReader`.
+        /// Straight from YAML events by `DesiredStateFastPath`.
         case events
         /// By `YAMLComposer` + `DesiredStateReader`, because the fast path gave up.
         case composed(FastPathExit)
@@ -54,10 +55,10 @@ public enum ConfigLoader {
             return (nil, [problem], .composed(FastPathExit("a file over the size limit", line: 1)))
         }
         let outcome = data.withUnsafeBufferPointer { bytes in
-            DesiredStateEventReader.read(bytes, file: file, limits: limits)
+            DesiredStateFastPath.read(bytes, file: file, limits: limits)
         }
         switch outcome {
-        case .state(let state):
+        case .state(let state, _):
             return (state, [], .events)
         case .fallBack(let exit):
             let (state, diagnostics) = composeDesiredState(data, file: file, limits: limits)

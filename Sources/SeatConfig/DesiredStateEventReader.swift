@@ -2,8 +2,8 @@ import Foundation
 import SeatCore
 
 /// The fast path for desired-state files: builds the `DesiredState` straight
-/// from libyaml's events, with no node tree, comparing keys as bytes and
-/// making a `String` only for the values it keeps.
+/// from YAML events, with no node tree, comparing keys as bytes and making a
+/// `String` only for the values it keeps.
 ///
 /// It reads only files that `YAMLComposer` + `DesiredStateReader` would
 /// accept, and builds exactly the value they would (locations included).
@@ -14,22 +14,41 @@ import SeatCore
 /// reports every problem. So it never produces a diagnostic of its own: it
 /// only has to be right about what is valid, and every rule below is the
 /// reference reader's rule for the valid case.
-struct DesiredStateEventReader: ~Copyable {
+enum DesiredStateFastPath {
+    /// Where the events came from.
+    enum Source: Equatable {
+        /// `CommonYAMLScanner`, for a file in the common form.
+        case commonForm
+        /// libyaml, through `YAMLEventCursor`.
+        case libyaml
+    }
+
     enum Outcome {
-        case state(DesiredState)
+        case state(DesiredState, Source)
         case fallBack(FastPathExit)
     }
 
+    /// The file's `DesiredState` from the common-form scanner's events; for a
+    /// file outside the common form, from libyaml's.
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, limits: LoaderLimits) -> Outcome {
         do throws(FastPathExit) {
+            var reader = DesiredStateEventReader(events: CommonYAMLScanner(bytes, limits: limits), file: file)
+            return .state(try reader.readStream(), .commonForm)
+        } catch where !error.retryWithLibyaml {
+            return .fallBack(error)
+        } catch {}
+        do throws(FastPathExit) {
             var reader = DesiredStateEventReader(events: try YAMLEventCursor(bytes, limits: limits), file: file)
-            return .state(try reader.readStream())
+            return .state(try reader.readStream(), .libyaml)
         } catch {
             return .fallBack(error)
         }
     }
+}
 
-    private var events: YAMLEventCursor
+/// Reads a `DesiredState` from `Events` (see `DesiredStateFastPath`).
+struct DesiredStateEventReader<Events: YAMLEventSource & ~Copyable>: ~Copyable {
+    private var events: Events
     private let file: String
     private let topLevelKeys = KeyMatcher<DesiredStateKey.TopLevel>()
     private let planKeys = KeyMatcher<DesiredStateKey.Plan>()
@@ -40,14 +59,14 @@ struct DesiredStateEventReader: ~Copyable {
     /// Where a user's plan list is gathered.
     private var planBuffer: [Located<String>] = []
 
-    private init(events: consuming YAMLEventCursor, file: String) {
+    init(events: consuming Events, file: String) {
         self.events = events
         self.file = file
     }
 
     // MARK: Structure
 
-    private mutating func readStream() throws(FastPathExit) -> DesiredState {
+    mutating func readStream() throws(FastPathExit) -> DesiredState {
         try expect(.streamStart)
         try expect(.documentStart)
         let state = try readRoot(try events.next())

@@ -5,9 +5,13 @@ import CYaml
 struct FastPathExit: Error, Equatable {
     /// What the fast path does not handle, and the line it met it on.
     var reason: String
+    /// Met by `CommonYAMLScanner` in a file outside the common form: libyaml
+    /// may still read it. Otherwise libyaml would meet it too.
+    var retryWithLibyaml: Bool
 
-    init(_ reason: String, line: Int) {
+    init(_ reason: String, line: Int, retryWithLibyaml: Bool = false) {
         self.reason = "\(reason) (line \(line))"
+        self.retryWithLibyaml = retryWithLibyaml
     }
 }
 
@@ -42,16 +46,11 @@ struct YAMLEvent {
 /// Not copyable: it owns the parser (which libyaml points into, so it lives
 /// at a fixed address), and a reader holding it pays no reference counting
 /// per event.
-struct YAMLEventCursor: ~Copyable {
+struct YAMLEventCursor: ~Copyable, YAMLEventSource {
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let event: UnsafeMutablePointer<yaml_event_t>
     private var holdsEvent = false
-    private let limits: LoaderLimits
-    /// Scalars and collections so far (what the composer counts as nodes;
-    /// with no aliases, also the expanded count).
-    private var nodes = 0
-    /// Collections open now.
-    private var depth = 0
+    private var budget: NodeBudget
 
     /// The cursor over `bytes`, which must stay valid and unchanged while it is used.
     init(_ bytes: UnsafeBufferPointer<UInt8>, limits: LoaderLimits) throws(FastPathExit) {
@@ -68,7 +67,7 @@ struct YAMLEventCursor: ~Copyable {
         yaml_parser_set_input_string(parser, base, bytes.count)
         self.parser = parser
         self.event = .allocate(capacity: 1)
-        self.limits = limits
+        self.budget = NodeBudget(limits)
     }
 
     deinit {
@@ -98,7 +97,7 @@ struct YAMLEventCursor: ~Copyable {
         case YAML_SCALAR_EVENT:
             let scalar = event.pointee.data.scalar
             guard scalar.anchor == nil, scalar.tag == nil else { throw FastPathExit("an anchor or a tag", line: line) }
-            try countNode(line: line)
+            try budget.count(line: line)
             result.kind = .scalar
             if let value = scalar.value { result.text = UnsafeBufferPointer(start: value, count: scalar.length) }
             switch scalar.style {
@@ -111,18 +110,18 @@ struct YAMLEventCursor: ~Copyable {
         case YAML_MAPPING_START_EVENT:
             let start = event.pointee.data.mapping_start
             guard start.anchor == nil, start.tag == nil else { throw FastPathExit("an anchor or a tag", line: line) }
-            try open(line: line)
+            try budget.open(line: line)
             result.kind = .mappingStart
         case YAML_SEQUENCE_START_EVENT:
             let start = event.pointee.data.sequence_start
             guard start.anchor == nil, start.tag == nil else { throw FastPathExit("an anchor or a tag", line: line) }
-            try open(line: line)
+            try budget.open(line: line)
             result.kind = .sequenceStart
         case YAML_MAPPING_END_EVENT:
-            depth -= 1
+            budget.close()
             result.kind = .mappingEnd
         case YAML_SEQUENCE_END_EVENT:
-            depth -= 1
+            budget.close()
             result.kind = .sequenceEnd
         case YAML_ALIAS_EVENT:
             throw FastPathExit("an alias", line: line)
@@ -138,19 +137,5 @@ struct YAMLEventCursor: ~Copyable {
             throw FastPathExit("an unknown libyaml event", line: line)
         }
         return result
-    }
-
-    /// A collection starts: refused past `maxDepth` open collections, as `YAMLComposer` does.
-    @inline(__always)
-    private mutating func open(line: Int) throws(FastPathExit) {
-        if depth >= limits.maxDepth { throw FastPathExit("nesting past the depth limit", line: line) }
-        try countNode(line: line)
-        depth += 1
-    }
-
-    @inline(__always)
-    private mutating func countNode(line: Int) throws(FastPathExit) {
-        nodes += 1
-        if nodes > limits.maxNodes { throw FastPathExit("more nodes than the limit", line: line) }
     }
 }

@@ -3,7 +3,7 @@ import SeatCore
 import Testing
 @_spi(Fuzzing) @testable import SeatConfig
 
-/// The desired-state fast path (`DesiredStateEventReader`) must give exactly
+/// The desired-state fast path (`DesiredStateFastPath`) must give exactly
 /// what the reference reader (`YAMLComposer` + `DesiredStateReader`) gives:
 /// the same `DesiredState`, locations included, and the same diagnostics in
 /// the same order, for valid and invalid files alike.
@@ -20,8 +20,8 @@ struct FastPathEquivalenceTests {
         #expect(loaded.diagnostics == reference.diagnostics, sourceLocation: sourceLocation)
         // The fast path alone must never accept what the reference refuses.
         // (The size limit is checked before either reader runs.)
-        let fast = data.withUnsafeBufferPointer { DesiredStateEventReader.read($0, file: file, limits: limits) }
-        if case .state(let state) = fast, data.count <= limits.maxBytes {
+        let fast = data.withUnsafeBufferPointer { DesiredStateFastPath.read($0, file: file, limits: limits) }
+        if case .state(let state, _) = fast, data.count <= limits.maxBytes {
             #expect(reference.diagnostics.isEmpty, sourceLocation: sourceLocation)
             #expect(state == reference.state, sourceLocation: sourceLocation)
         }
@@ -60,6 +60,35 @@ struct FastPathEquivalenceTests {
         #expect(state?.users.count == 2_000)
         #expect(state?.users[100].role == Located(.administrator, at: FileLocation(file: "bench/seats.yaml",
                                                                                    line: 110 + 4 + 3 * 99 + 2, column: 11)))
+    }
+
+    /// Which events the fast path read `data` from, or nil when it fell back.
+    static func source(_ data: [UInt8]) -> DesiredStateFastPath.Source? {
+        let outcome = data.withUnsafeBufferPointer { DesiredStateFastPath.read($0, file: "seats.yaml", limits: .standard) }
+        guard case .state(_, let source) = outcome else { return nil }
+        return source
+    }
+
+    /// A file in the common form is read from `CommonYAMLScanner`'s events; a
+    /// valid file outside it (CRLF line ends, a name outside ASCII, an escape)
+    /// from libyaml's, with the same result as the reference reader.
+    @Test func theCommonFormIsScannedAndTheRestReadThroughLibyaml() {
+        let common = Self.benchmarkShaped(users: 40, plans: 5)
+        #expect(Self.source(common) == .commonForm)
+        let text = String(decoding: common, as: UTF8.self)
+        for other in [text.replacingOccurrences(of: "\n", with: "\r\n"),
+                      text.replacingOccurrences(of: "name: User 7\n", with: "name: José 7\n"),
+                      text.replacingOccurrences(of: "name: User 7\n", with: "name: \"User\\u0020Seven\"\n"),
+                      text.replacingOccurrences(of: "timezone: UTC\n", with: "timezone: >-\n  UTC\n")] {
+            let data = Array(other.utf8)
+            #expect(data != common)
+            #expect(Self.source(data) == .libyaml)
+            #expect(Self.expectSameAsReference(data) == .events)
+        }
+        // Invalid in either form: the reference reader reports it.
+        let unknownKey = Array(text.replacingOccurrences(of: "prune: false", with: "prune: false\nprunes: true").utf8)
+        #expect(Self.source(unknownKey) == nil)
+        #expect(Self.expectSameAsReference(unknownKey) != .events)
     }
 
     /// What `Benchmarks/generate.py` writes, at a test's size.

@@ -39,3 +39,29 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
         done.wait()
     }
 }
+
+/// A value one thread hands to others part-way through its work: set once
+/// (later calls are ignored), waited for by ``value()`` from any thread.
+final class Handoff<Value: Sendable>: @unchecked Sendable {
+    // `outcome` is only touched under `condition`'s lock.
+    private var outcome: Result<Value, any Error>?
+    private let condition = NSCondition()
+
+    func put(_ result: Result<Value, any Error>) {
+        condition.lock()
+        if outcome == nil {
+            outcome = result
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    /// Waits until a value is put; it, or what was put instead of it.
+    func value() throws -> Value {
+        condition.lock()
+        while outcome == nil { condition.wait() }
+        let result = outcome!
+        condition.unlock()
+        return try result.get()
+    }
+}

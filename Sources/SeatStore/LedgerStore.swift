@@ -27,6 +27,14 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// look-up per license; a store may give none (PostgreSQL's does not).
     func snapshot(account: String, indexingEmails: Bool) throws -> LedgerSnapshot
 
+    /// `snapshot(account:indexingEmails:)`, calling `beforeBilling` once on
+    /// the way with everything the result holds but its billing records
+    /// (`billing` nil), so that a caller can start planning while they are
+    /// read. A store that reads them together calls it with the whole
+    /// snapshot's other fields at the end.
+    func snapshot(account: String, indexingEmails: Bool,
+                  beforeBilling: ((LedgerSnapshot) -> Void)?) throws -> LedgerSnapshot
+
     /// Applies one change set atomically, holding the account's lock (see
     /// ``LockRecord``) taken with the settings the store was opened with:
     /// when another writer holds it, waits up to their `timeout`, then throws
@@ -80,6 +88,17 @@ public protocol LedgerStore: AnyObject, Sendable {
 }
 
 extension LedgerStore {
+    public func snapshot(account: String, indexingEmails: Bool,
+                         beforeBilling: ((LedgerSnapshot) -> Void)?) throws -> LedgerSnapshot {
+        let snapshot = try snapshot(account: account, indexingEmails: indexingEmails)
+        if let beforeBilling {
+            var withoutBilling = snapshot
+            withoutBilling.billing = nil
+            beforeBilling(withoutBilling)
+        }
+        return snapshot
+    }
+
     /// The snapshot without the e-mail table: for reading, not planning.
     public func snapshot(account: String) throws -> LedgerSnapshot {
         try snapshot(account: account, indexingEmails: false)

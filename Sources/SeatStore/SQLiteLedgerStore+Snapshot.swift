@@ -10,8 +10,10 @@ extension SQLiteLedgerStore {
     /// Orders: users by email, licenses oldest first (``License/olderFirst``),
     /// contract terms by plan, deferrals as they were written.
     ///
-    /// `indexingEmails`: see ``LedgerStore/snapshot(account:indexingEmails:)``.
-    static func readSnapshot(account id: String, indexingEmails: Bool = false, _ db: Database) throws -> LedgerSnapshot {
+    /// `indexingEmails`: see ``LedgerStore/snapshot(account:indexingEmails:)``;
+    /// `beforeBilling`: see ``LedgerStore/snapshot(account:indexingEmails:beforeBilling:)``.
+    static func readSnapshot(account id: String, indexingEmails: Bool = false,
+                             beforeBilling: ((LedgerSnapshot) -> Void)? = nil, _ db: Database) throws -> LedgerSnapshot {
         // The last columns: whether the ledger holds this account alone (see
         // `storageOrder`), and then how many users and licenses the ledger
         // has at most (their largest rowids, found in the trees' last pages).
@@ -21,7 +23,10 @@ extension SQLiteLedgerStore {
                    (SELECT max(rowid) FROM users), (SELECT max(rowid) FROM licenses)
             FROM accounts WHERE id = ?1
             """)
-        guard let row = try Row.fetchOne(accountStatement, arguments: [id]) else { return .empty }
+        guard let row = try Row.fetchOne(accountStatement, arguments: [id]) else {
+            beforeBilling?(.empty)
+            return .empty
+        }
         let isAlone: Bool = try row.decode(atIndex: 7)
         // Alone in the ledger, the account has about as many rows as the
         // tables: its arrays are sized once rather than copied at each
@@ -127,10 +132,13 @@ extension SQLiteLedgerStore {
             deferrals.append(RecordedDeferral(plan: try row.decode(atIndex: 0), until: try decodeDay(row, 1, optional: false)!))
         }
 
-        return LedgerSnapshot(
+        var snapshot = LedgerSnapshot(
             account: account, users: users, licenses: licenses, contractStarts: contractStarts, deferrals: deferrals,
-            billing: try readBilling(account, expectedLicenses: licenses.count, isAlone: isAlone, db),
             emails: emailsMatchUsers ? SnapshotEmails(users: emails, holders: holders) : nil)
+        beforeBilling?(snapshot)
+        // Shares every array with what was handed over: only the billing is added.
+        snapshot.billing = try readBilling(account, expectedLicenses: licenses.count, isAlone: isAlone, db)
+        return snapshot
     }
 
     /// `ORDER BY created_at, seq, code`, as SQLite compares: the code's

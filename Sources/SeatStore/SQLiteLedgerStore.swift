@@ -163,10 +163,17 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// `readSnapshot`): users by email, licenses oldest first
     /// (``License/olderFirst``), deferrals in the order they were written.
     public func snapshot(account: String, indexingEmails: Bool) throws -> LedgerSnapshot {
+        try snapshot(account: account, indexingEmails: indexingEmails, beforeBilling: nil)
+    }
+
+    /// See ``LedgerStore/snapshot(account:indexingEmails:beforeBilling:)``.
+    public func snapshot(account: String, indexingEmails: Bool,
+                         beforeBilling: ((LedgerSnapshot) -> Void)?) throws -> LedgerSnapshot {
         try translating {
             try writer.read { db in
                 let version = try SnapshotMemo.dataVersion(db)
-                let snapshot = try Self.readSnapshot(account: account, indexingEmails: indexingEmails, db)
+                let snapshot = try Self.readSnapshot(account: account, indexingEmails: indexingEmails,
+                                                     beforeBilling: beforeBilling, db)
                 memo.remember(snapshot, of: account, dataVersion: version)
                 return snapshot
             }

@@ -84,6 +84,30 @@ struct LedgerBillingContractTests {
         }
     }
 
+    /// Every store hands a planner the snapshot but for its billing records
+    /// once, before it returns the whole snapshot; for an account it does
+    /// not have, the empty snapshot.
+    @Test(arguments: StoreKind.allCases)
+    func theSnapshotIsHandedOverOnceBeforeItsBilling(kind: StoreKind) throws {
+        try kind.withStore { store in
+            _ = try Self.apply(store, [.buy(plan: "suite", count: 3, from: 0, to: 3)], at: SQLiteBillingTests.created,
+                               codes: ["CCCC0001", "AAAA0001", "BBBB0001"])
+            for indexing in [false, true] {
+                var handed: [LedgerSnapshot] = []
+                let whole = try store.snapshot(account: "acme", indexingEmails: indexing) { handed.append($0) }
+                #expect(whole.billing?.licenses.count == 3)
+                #expect(handed.count == 1)
+                var withoutBilling = whole
+                withoutBilling.billing = nil
+                #expect(handed.first == withoutBilling)
+                #expect((handed.first?.emails != nil) == (whole.emails != nil))
+                var none: [LedgerSnapshot] = []
+                #expect(try store.snapshot(account: "other", indexingEmails: indexing) { none.append($0) } == .empty)
+                #expect(none == [.empty])
+            }
+        }
+    }
+
     /// Invoices, payments, deliveries and usage: every store records and
     /// reads them back the same way.
     @Test(arguments: StoreKind.allCases)

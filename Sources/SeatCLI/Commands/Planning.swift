@@ -26,8 +26,9 @@ struct Planning {
     ///   (``LedgerIndex``) for the account the file's first lines name (see
     ///   ``ConfigLoader/peekAccount(_:limits:)``); what was read early is
     ///   used only when the loaded file names the same account;
-    /// - while the change set is worked out, the account's current invoice
-    ///   (what a plan without changes shows) and its drift.
+    /// - while the change set is worked out, the account's billing records
+    ///   are read (the index is handed over before them), then its current
+    ///   invoice (what a plan without changes shows) and its drift worked out.
     ///
     /// `read` is the file as ``Session/read(_:)`` gave it, when the caller has read it already.
     init(file: String, read: Session.FileRead? = nil, session: Session,
@@ -41,12 +42,10 @@ struct Planning {
         let catalogRead = Result { try session.catalog(from: store) }
         let early = store.flatMap { store in
             ConfigLoader.peekAccount(read.bytes).map { account in
-                (account: account, index: BackgroundWork {
-                    LedgerIndex(try store.snapshot(account: account, indexingEmails: true), now: now)
-                })
+                (account: account, read: LedgerRead(account: account, store: store, catalog: try? catalogRead.get(), now: now))
             }
         }
-        defer { early?.index.join() }
+        defer { early?.read.work.join() }
         (desired, source) = try PhaseTimes.measure("load") { try session.loadDesired(file, read: read) }
         let catalog = try catalogRead.get()
         self.catalog = catalog
@@ -54,21 +53,19 @@ struct Planning {
         let desired = desired
         let fileDiagnostics = PhaseTimes.measure("rules") { planner.fileDiagnostics(desired) }
         let account = desired.account.value
-        let index = try PhaseTimes.measure("ledger") {
-            if let early, early.account == account { return try early.index.value() }
-            return LedgerIndex(try store?.snapshot(account: account, indexingEmails: true) ?? .empty, now: now)
+        // (Should the index not come, the early read is waited for by its `defer`.)
+        let (ledger, index) = try PhaseTimes.measure("ledger") { () throws -> (LedgerRead, LedgerIndex) in
+            let ledger = try early.flatMap { $0.account == account ? $0.read : nil }
+                ?? LedgerRead(snapshot: try store?.snapshot(account: account, indexingEmails: true) ?? .empty,
+                              store: store, catalog: catalog, now: now)
+            return (ledger, try ledger.index.value())
         }
-        let snapshot = index.snapshot
-        self.snapshot = snapshot
-        let side = BackgroundWork {
-            (invoice: BillingEffect.currentInvoice(of: snapshot, catalog: catalog),
-             drift: try Planning.drift(store: store, snapshot: snapshot, catalog: catalog, now: now))
-        }
-        defer { side.join() }
+        defer { ledger.work.join() }
         let unpriced = PhaseTimes.measure("plan") {
             planner.changes(desired, against: index, now: now, fileDiagnostics: fileDiagnostics)
         }
-        let (invoice, drift) = try PhaseTimes.measure("drift") { try side.value() }
+        let (snapshot, invoice, drift) = try PhaseTimes.measure("drift") { try ledger.work.value() }
+        self.snapshot = snapshot
         self.drift = drift
         // Priced by the engine that applies it, when it is to be applied.
         let engine = actor.map { Applying.engine(actor: $0, catalog: catalog, session: session) }
@@ -78,6 +75,44 @@ struct Planning {
         }
         self.changeSet = changeSet
         prepared = actor == nil ? nil : writes.map { PreparedWrites(snapshot: snapshot, writes: $0) }
+    }
+
+    /// The account's ledger as a plan reads it, on a second thread: the
+    /// planner's index as soon as the snapshot is read but for its billing
+    /// records, then the whole snapshot with its current invoice and drift.
+    private struct LedgerRead {
+        let index = Handoff<LedgerIndex>()
+        let work: BackgroundWork<(LedgerSnapshot, Invoice?, [DriftItem])>
+
+        /// Reads `account` from `store`. Without `catalog` (it could not be
+        /// read: the plan stops there), there is no invoice or drift.
+        init(account: String, store: any LedgerStore, catalog: Catalog?, now: Date) {
+            let index = index
+            work = BackgroundWork {
+                do {
+                    let snapshot = try store.snapshot(account: account, indexingEmails: true) { withoutBilling in
+                        index.put(.success(LedgerIndex(withoutBilling, now: now)))
+                    }
+                    return try Self.derived(snapshot, store: store, catalog: catalog, now: now)
+                } catch {
+                    index.put(.failure(error))
+                    throw error
+                }
+            }
+        }
+
+        /// The index, invoice and drift of a snapshot read already.
+        init(snapshot: LedgerSnapshot, store: (any LedgerStore)?, catalog: Catalog, now: Date) {
+            index.put(.success(LedgerIndex(snapshot, now: now)))
+            work = BackgroundWork { try Self.derived(snapshot, store: store, catalog: catalog, now: now) }
+        }
+
+        private static func derived(_ snapshot: LedgerSnapshot, store: (any LedgerStore)?, catalog: Catalog?,
+                                    now: Date) throws -> (LedgerSnapshot, Invoice?, [DriftItem]) {
+            guard let catalog else { return (snapshot, nil, []) }
+            return (snapshot, BillingEffect.currentInvoice(of: snapshot, catalog: catalog),
+                    try Planning.drift(store: store, snapshot: snapshot, catalog: catalog, now: now))
+        }
     }
 
     /// Drift of the snapshot's account; none without a ledger or an account.

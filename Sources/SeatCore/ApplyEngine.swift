@@ -654,16 +654,6 @@ private struct LicenseTable {
     }
 }
 
-private extension Array {
-    /// The elements sorted by `areInIncreasingOrder`: the array itself when
-    /// it is sorted already.
-    consuming func sortedIfNeeded(by areInIncreasingOrder: (Element, Element) -> Bool) -> [Element] {
-        if indices.dropFirst().allSatisfy({ !areInIncreasingOrder(self[$0], self[$0 - 1]) }) { return self }
-        sort(by: areInIncreasingOrder)
-        return self
-    }
-}
-
 private extension Array where Element == String {
     mutating func appendIfMissing(_ code: String) {
         if !contains(code) { append(code) }

@@ -443,11 +443,13 @@ private struct PlanWork {
         // administrator (add, promote, resume) comes before whatever takes one
         // away (demote, pause, terminate); unassignments free licenses before
         // assignments reuse them and before removals take them.
-        changes += addUsers.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
-        changes += unassigns.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        // A first apply of 1,000,000 users sorts as many additions and twice
+        // as many assignments: their positions are sorted, not the changes.
+        changes += addUsers.stableSortOrder { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { addUsers[$0].2 }
+        changes += unassigns.stableSortOrder { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { unassigns[$0].2 }
         changes += promotions.sorted(by: Self.byUser)
         changes += buys
-        changes += assigns.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        changes += assigns.stableSortOrder { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { assigns[$0].2 }
         changes += resumes.sorted(by: Self.byUser)
         changes += demotions.sorted(by: Self.byUser)
         changes += pauses.sorted(by: Self.byUser)

@@ -343,6 +343,9 @@ private struct EngineState {
         changedUsers.reserveCapacity(added)
         changedUserOrder.reserveCapacity(added)
         changedLicenseOrder.reserveCapacity(bought)
+        // One entry per change, and a few for the account: 3,000,000 in a
+        // first apply of 1,000,000 users, not copied at each doubling.
+        journal.reserveCapacity(changeSet.changes.count + 4)
         held.reserveCapacity(max(relevant.count, added))
         contractStarts = snapshot.contractStarts
         var highest: Int64 = 0

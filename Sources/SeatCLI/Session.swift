@@ -121,7 +121,11 @@ struct Session {
         guard fstat(descriptor, &info) == 0 else { return nil }
         guard info.st_mode & S_IFMT == S_IFREG else {
             // `readToEnd()` gives nil for a pipe that ends without a byte: an empty file, not a missing one.
-            do { return Array(try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).readToEnd() ?? Data()) } catch { return nil }
+            do {
+                return Array(try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).readToEnd() ?? Data())
+            } catch {
+                return nil
+            }
         }
         let size = Int(info.st_size)
         var failed = false

@@ -419,3 +419,44 @@ struct CommonYAMLScanner: ~Copyable, YAMLEventSource {
         queue.append(YAMLEvent(kind: .scalar, line: line, column: column, text: text, isPlain: isPlain))
     }
 }
+
+/// An event copied out of its source, for comparing two sources' events.
+struct RecordedEvent: Equatable, CustomStringConvertible {
+    var kind: YAMLEvent.Kind
+    var line: Int
+    var column: Int
+    var text: [UInt8]
+    var isPlain: Bool
+
+    var description: String {
+        "\(kind)@\(line):\(column)"
+            + (kind == .scalar ? "\(isPlain ? "" : "quoted")\"\(String(decoding: text, as: UTF8.self))\"" : "")
+    }
+}
+
+extension YAMLEventSource where Self: ~Copyable {
+    /// Every event to the end of the stream, or nil when the source stops first.
+    mutating func recordAll() -> [RecordedEvent]? {
+        var events: [RecordedEvent] = []
+        while true {
+            guard let event = try? next() else { return nil }
+            events.append(RecordedEvent(kind: event.kind, line: event.line, column: event.column,
+                                        text: Array(event.text), isPlain: event.isPlain))
+            if event.kind == .streamEnd { return events }
+        }
+    }
+}
+
+extension ConfigLoader {
+    /// For the fuzzer (`Fuzz/`): false when `CommonYAMLScanner` reads `data`
+    /// to its end and its events differ from libyaml's in anything.
+    @_spi(Fuzzing)
+    public static func commonFormScanAgreesWithLibyaml(_ data: [UInt8], limits: LoaderLimits) -> Bool {
+        data.withUnsafeBufferPointer { bytes in
+            var scanner = CommonYAMLScanner(bytes, limits: limits)
+            guard let scanned = scanner.recordAll() else { return true }
+            guard var cursor = try? YAMLEventCursor(bytes, limits: limits) else { return false }
+            return cursor.recordAll() == scanned
+        }
+    }
+}

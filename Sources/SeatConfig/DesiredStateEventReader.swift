@@ -36,7 +36,9 @@ enum DesiredStateFastPath {
             return .state(try reader.readStream(), .commonForm)
         } catch where !error.retryWithLibyaml {
             return .fallBack(error)
-        } catch {}
+        } catch {
+            // Outside the common form: libyaml reads the same bytes from the start.
+        }
         do throws(FastPathExit) {
             var reader = DesiredStateEventReader(events: try YAMLEventCursor(bytes, limits: limits), file: file)
             return .state(try reader.readStream(), .libyaml)

@@ -8,47 +8,21 @@ import Testing
 /// styles. Any file it stops on is read through libyaml by the fast path, so
 /// stopping is always safe; reading a file differently never is.
 struct CommonYAMLScannerTests {
-    struct Event: Equatable, CustomStringConvertible {
-        var kind: YAMLEvent.Kind
-        var line: Int
-        var column: Int
-        var text: [UInt8]
-        var isPlain: Bool
-
-        var description: String {
-            "\(kind)@\(line):\(column)" + (kind == .scalar ? "\(isPlain ? "" : "quoted")\"\(String(decoding: text, as: UTF8.self))\"" : "")
-        }
-    }
-
-    static func drain<Source: YAMLEventSource & ~Copyable>(_ source: inout Source) throws(FastPathExit) -> [Event] {
-        var events: [Event] = []
-        while true {
-            let event = try source.next()
-            events.append(Event(kind: event.kind, line: event.line, column: event.column, text: Array(event.text),
-                                isPlain: event.isPlain))
-            if event.kind == .streamEnd { return events }
-        }
-    }
-
     static let limits = LoaderLimits(maxBytes: 1 << 24, maxDepth: 64, maxNodes: 1 << 20)
 
     /// The scanner's events, or nil when it stops.
-    static func scanned(_ bytes: [UInt8], limits: LoaderLimits = limits) -> [Event]? {
+    static func scanned(_ bytes: [UInt8], limits: LoaderLimits = limits) -> [RecordedEvent]? {
         bytes.withUnsafeBufferPointer { buffer in
             var scanner = CommonYAMLScanner(buffer, limits: limits)
-            return try? drain(&scanner)
+            return scanner.recordAll()
         }
     }
 
     /// libyaml's events, or nil when the cursor stops.
-    static func libyaml(_ bytes: [UInt8], limits: LoaderLimits = limits) -> [Event]? {
+    static func libyaml(_ bytes: [UInt8], limits: LoaderLimits = limits) -> [RecordedEvent]? {
         bytes.withUnsafeBufferPointer { buffer in
-            do throws(FastPathExit) {
-                var cursor = try YAMLEventCursor(buffer, limits: limits)
-                return try drain(&cursor)
-            } catch {
-                return nil
-            }
+            guard var cursor = try? YAMLEventCursor(buffer, limits: limits) else { return nil }
+            return cursor.recordAll()
         }
     }
 

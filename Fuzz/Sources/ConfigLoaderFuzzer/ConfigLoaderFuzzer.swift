@@ -1,9 +1,9 @@
 // libFuzzer entry point for seatctl's YAML loaders. Every input is read both
 // as a desired-state file and as a catalog file; the loaders must return
 // (diagnostics or a value) without crashing, hanging or leaking, whatever
-// the bytes, and the desired-state fast path must give exactly what the
-// reference reader gives. Built with `-sanitize=fuzzer,address` by
-// `scripts/fuzz.sh`.
+// the bytes; the desired-state fast path must give exactly what the
+// reference reader gives, and its common-form scanner exactly libyaml's
+// events. Built with `-sanitize=fuzzer,address` by `scripts/fuzz.sh`.
 
 @_spi(Fuzzing) import SeatConfig
 import SeatCore
@@ -20,6 +20,9 @@ public func fuzzConfigLoader(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CI
     let reference = ConfigLoader.composeDesiredState(bytes, file: "fuzz.yaml", limits: limits)
     if desired.state != reference.state || desired.diagnostics != reference.diagnostics {
         fatalError("the desired-state fast path and the reference reader disagree")
+    }
+    if !ConfigLoader.commonFormScanAgreesWithLibyaml(bytes, limits: limits) {
+        fatalError("the common-form scanner read the file with other events than libyaml's")
     }
     let catalog = ConfigLoader.loadCatalog(bytes, file: "fuzz.yaml", limits: limits)
     checkInvariants(value: catalog.catalog, catalog.diagnostics, source: bytes)

@@ -11,7 +11,8 @@
 # Benchmarks/.data, git-ignored) and reused; the release build goes to
 # .build-release. Prints a Markdown table: per size and scenario the median
 # wall time, CPU time (user + sys), peak resident memory, and each time as a
-# ratio to the libyaml floor (Benchmarks/yaml-floor.c parsing the same file).
+# ratio to the libyaml floor (Benchmarks/yaml-floor.c parsing the same file),
+# run alternately with the scenario's own runs (the last column).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -40,25 +41,42 @@ if [ ! -x "$floor" ] || [ "$root/Benchmarks/yaml-floor.c" -nt "$floor" ]; then
   cc -O2 -o "$floor" Benchmarks/yaml-floor.c -lyaml
 fi
 
-# measure LABEL COMMAND...: runs the command RUNS times, keeps the median
-# wall time; prints "wall cpu maxrss_kb" of that run.
+# measure COMMAND...: runs the command RUNS times, keeps the median wall
+# time; prints "wall cpu maxrss_kb" of that run. With PAIRED_FLOOR=FILE it
+# also runs the floor on FILE right before each run of the command and
+# appends the floor's median wall and CPU times over those same runs, so
+# that a ratio compares times measured moments apart: this machine's speed
+# drifts by a third within minutes.
 measure() {
-  local samples=() line
+  local samples=() floors=() line
   for _ in $(seq "$RUNS"); do
     [ -n "${PREPARE:-}" ] && eval "$PREPARE"
+    if [ -n "${PAIRED_FLOOR:-}" ]; then
+      line=$("$TIME" -f "%e %U %S" -o "$DATA/time.out" "$floor" "$PAIRED_FLOOR" >/dev/null 2>&1 && cat "$DATA/time.out") || {
+        echo "failed: $floor $PAIRED_FLOOR" >&2; exit 1; }
+      floors+=("$(awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' <<<"$line")")
+    fi
     line=$("$TIME" -f "%e %U %S %M" -o "$DATA/time.out" "$@" >/dev/null 2>"$DATA/stderr.out" && cat "$DATA/time.out") || {
       echo "failed: $*" >&2; cat "$DATA/stderr.out" >&2; exit 1; }
     samples+=("$(awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }' <<<"$line")")
   done
-  printf '%s\n' "${samples[@]}" | sort -n | awk -v n="${#samples[@]}" 'NR == int((n + 1) / 2)'
+  local median
+  median=$(printf '%s\n' "${samples[@]}" | sort -n | awk -v n="${#samples[@]}" 'NR == int((n + 1) / 2)')
+  if [ -n "${PAIRED_FLOOR:-}" ]; then
+    local fwall fcpu
+    fwall=$(printf '%s\n' "${floors[@]}" | sort -n -k1,1 | awk -v n="${#floors[@]}" 'NR == int((n + 1) / 2) { print $1 }')
+    fcpu=$(printf '%s\n' "${floors[@]}" | sort -n -k2,2 | awk -v n="${#floors[@]}" 'NR == int((n + 1) / 2) { print $2 }')
+    median="$median $fwall $fcpu"
+  fi
+  echo "$median"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "–" }'; }
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ { print $2 }') GB RAM; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| users | scenario | wall s | CPU s | peak MB | wall ÷ floor | CPU ÷ floor |"
-echo "|---:|---|---:|---:|---:|---:|---:|"
+echo "| users | scenario | wall s | CPU s | peak MB | wall ÷ floor | CPU ÷ floor | floor in the same runs, wall s |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|"
 
 for users in $SIZES; do
   dir=$DATA/u$users
@@ -77,12 +95,13 @@ for users in $SIZES; do
   fi
   state="--now $NOW --state sqlite:$dir/work.sqlite"
   read -r fwall fcpu fmem <<<"$(measure "$floor" "$dir/seats.yaml")"
-  echo "| $users | libyaml floor (events only) | $fwall | $fcpu | $((fmem / 1024)) | 1.0× | 1.0× |"
+  echo "| $users | libyaml floor (events only) | $fwall | $fcpu | $((fmem / 1024)) | 1.0× | 1.0× | $fwall |"
 
+  # Each scenario's ratios are to the floor run alternately with it.
   row() {
     local name=$1; shift
-    read -r wall cpu mem <<<"$(measure "$@")"
-    echo "| $users | $name | $wall | $cpu | $((mem / 1024)) | $(ratio "$wall" "$fwall") | $(ratio "$cpu" "$fcpu") |"
+    read -r wall cpu mem pwall pcpu <<<"$(PAIRED_FLOOR=$dir/seats.yaml measure "$@")"
+    echo "| $users | $name | $wall | $cpu | $((mem / 1024)) | $(ratio "$wall" "$pwall") | $(ratio "$cpu" "$pcpu") | $pwall |"
   }
   # The copy is flushed to disk before the run: otherwise the apply's first
   # fsync writes the whole fresh copy out, inside the measurement.
@@ -103,7 +122,7 @@ for users in $SIZES; do
   eval "$PREPARE"
   SEATCTL_TIMINGS=1 "$seatctl" apply "$dir/seats-changed.yaml" --auto-approve $state >/dev/null 2>"$DATA/timings.out"
   read -r dwall dcpu <<<"$(awk '$2 == "apply" { sub("s", "", $4); sub("s", "", $6); print $4, $6 }' "$DATA/timings.out")"
-  echo "| $users | apply, $percent % changed: the store transaction (its \"apply\" phase) | $dwall | $dcpu | – | $(ratio "$dwall" "$fwall") | $(ratio "$dcpu" "$fcpu") |"
+  echo "| $users | apply, $percent % changed: the store transaction (its \"apply\" phase) | $dwall | $dcpu | – | $(ratio "$dwall" "$fwall") | $(ratio "$dcpu" "$fcpu") | $fwall |"
   PREPARE="rm -f $dir/work.sqlite*; cp $dir/catalog.sqlite $dir/work.sqlite; sync $dir/work.sqlite"
   row "first apply" "$seatctl" apply "$dir/seats.yaml" --auto-approve $state
   PREPARE=""

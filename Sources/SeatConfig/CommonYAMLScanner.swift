@@ -193,13 +193,19 @@ struct CommonYAMLScanner: ~Copyable, YAMLEventSource {
             try scalar(line: value.line, column: value.column, text: empty, isPlain: true)
         }
         // libyaml marks the end of the stream at the start of a line past the
-        // last, whether or not the last ends with a line feed.
+        // last, whether or not the last ends with a line feed. Without one,
+        // it first closes the blocks indented past where the last line ends
+        // (spaces or a comment alone on it), there.
         let line = lineNumber + 1, column = 1
-        while !blocks.isEmpty {
-            let block = blocks.removeLast()
+        let endsWithLineFeed = bytes[bytes.count - 1] == 0x0A
+        while let block = blocks.last {
+            blocks.removeLast()
             budget.close()
-            queue.append(YAMLEvent(kind: block.isSequence ? .sequenceEnd : .mappingEnd, line: line, column: column,
-                                   text: empty, isPlain: false))
+            let lastColumn = lineEnd - lineStart
+            let (blockLine, blockColumn) = !endsWithLineFeed && block.indent > lastColumn
+                ? (lineNumber, lastColumn + 1) : (line, column)
+            queue.append(YAMLEvent(kind: block.isSequence ? .sequenceEnd : .mappingEnd, line: blockLine,
+                                   column: blockColumn, text: empty, isPlain: false))
         }
         queue.append(YAMLEvent(kind: .documentEnd, line: line, column: column, text: empty, isPlain: false))
         queue.append(YAMLEvent(kind: .streamEnd, line: line, column: column, text: empty, isPlain: false))

@@ -71,6 +71,9 @@ struct CommonYAMLScannerTests {
             "a: !t 1\n", "a: |\n  x\n", "a: b\n  c\n", "a: [x,\n  y]\n", "- a\n", "a:\n  - b: 1\n", "? a\n: b\n",
             "a: 1\n---\nb: 2\n", "a: 1\n...\n", "%YAML 1.1\n---\na: 1\n", "", "# only\n", "  a: 1\n",
             "a:\n  b: 1\n c: 2\n", "a: [x, ]\n", "a: {x}\n", "a: {x: }\n", "a: -1\n", "\"a\": 1\n", "a : 1\n",
+            // The last line without a line feed: spaces or a comment alone close blocks where they end.
+            "a:\n  b:\n    c: 1\n  ", "a:\n  b:\n    c: 1\n      ", "a:\n  b:\n    c: 1\n # x", "a:\n  - x\n ",
+            "a:\n  b:\n    c: 1\n", "a:\n  b:\n    c: 1   ",
         ]
         var read = 0
         for text in cases where Self.expectAgreement(text) { read += 1 }
@@ -169,7 +172,10 @@ struct CommonYAMLScannerTests {
             lines = chance(20) ? ["---"] : []
             if chance(20) { lines.insert("# a file", at: 0) }
             mapping(0, 0)
-            return lines.joined(separator: "\n") + (chance(80) ? "\n" : "")
+            // Some files end without a line feed, some of those on spaces or a comment.
+            let end = chance(80) ? "\n" : pick(["", "\n" + String(repeating: " ", count: Int.random(in: 1...6, using: &random)),
+                                               "\n  # end"])
+            return lines.joined(separator: "\n") + end
         }
     }
 

@@ -57,7 +57,8 @@ struct NodeBudget {
 /// block collection in a sequence, a scalar starting with an indicator, an
 /// indentation that no open block has, a second document, an empty file. The
 /// fast path then reads the same bytes through libyaml (`YAMLEventCursor`).
-/// `CommonYAMLScannerTests` checks the scanner against libyaml event by event.
+/// `CommonYAMLScannerTests` and the fuzzer (`Fuzz/`) check the scanner against
+/// libyaml event by event.
 struct CommonYAMLScanner: ~Copyable, YAMLEventSource {
     private struct Block {
         var indent: Int

@@ -20,12 +20,14 @@ extension PostgresLedgerStore {
     /// for an account that has none.
     static func readBilling(account id: String, _ session: PostgresSession) throws -> AccountBilling? {
         guard let row = try session.execute("""
-            SELECT anchor, currency, credit_balance_minor, last_invoice_date, usage_gb FROM account_billing WHERE account = \(id)
+            SELECT anchor, currency, credit_balance_minor, last_invoice_date, usage_gb, usage_recorded_at
+            FROM account_billing WHERE account = \(id)
             """).rows.first else { return nil }
-        let (anchor, currency, credit, lastInvoice, usage) = try row.decode((String, String, Int64, String?, Int64?).self)
+        let (anchor, currency, credit, lastInvoice, usage, usageAt)
+            = try row.decode((String, String, Int64, String?, Int64?, Int64?).self)
         var billing = AccountBilling(
             anchor: try day(anchor), currency: currency, creditBalance: Money(minorUnits: credit, currency: currency),
-            lastInvoiceDate: try lastInvoice.map(day), usageGB: usage.map(Int.init))
+            lastInvoiceDate: try lastInvoice.map(day), usageGB: usage.map(Int.init), usageRecordedAt: usageAt.map(date))
         // In the order of the snapshot's licenses (see `LicenseRecords`).
         for row in try session.jsonRows(LicenseBillingRow.self, """
             SELECT coalesce(json_agg(json_build_object('code', b.code, 'billed_until', b.billed_until, 'paid_minor', b.paid_minor,
@@ -66,9 +68,11 @@ extension PostgresLedgerStore {
     /// adjustments come with the billing documents (ids included).
     static func writeBilling(_ billing: AccountBilling, account id: String, _ session: PostgresSession) throws {
         try session.execute("""
-            INSERT INTO account_billing (account, anchor, currency, credit_balance_minor, last_invoice_date, usage_gb)
+            INSERT INTO account_billing (account, anchor, currency, credit_balance_minor, last_invoice_date, usage_gb,
+                                         usage_recorded_at)
             VALUES (\(id), \(billing.anchor.description), \(billing.currency), \(billing.creditBalance.minorUnits),
-                    \(billing.lastInvoiceDate?.description), \(billing.usageGB.map(Int64.init)))
+                    \(billing.lastInvoiceDate?.description), \(billing.usageGB.map(Int64.init)),
+                    \(billing.usageRecordedAt.map(milliseconds)))
             """)
         try upsertLicenseBilling(billing.licenses, account: id, session)
     }

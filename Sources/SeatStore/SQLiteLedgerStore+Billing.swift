@@ -18,13 +18,15 @@ extension SQLiteLedgerStore: BillingStore {
     static func readBilling(_ account: LedgerAccount, expectedLicenses: Int = 0, isAlone: Bool = false,
                             _ db: Database) throws -> AccountBilling? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT anchor, currency, credit_balance_minor, last_invoice_date, usage_gb FROM account_billing WHERE account = ?
+            SELECT anchor, currency, credit_balance_minor, last_invoice_date, usage_gb, usage_recorded_at
+            FROM account_billing WHERE account = ?
             """), arguments: [account.id]) else { return nil }
         let currency: String = try row.decode(atIndex: 1)
         var billing = AccountBilling(
             anchor: try decodeDay(row, 0, optional: false)!, currency: currency,
             creditBalance: Money(minorUnits: try row.decode(atIndex: 2), currency: currency),
-            lastInvoiceDate: try decodeDay(row, 3, optional: true), usageGB: try row.decode(atIndex: 4))
+            lastInvoiceDate: try decodeDay(row, 3, optional: true), usageGB: try row.decode(atIndex: 4),
+            usageRecordedAt: (try row.decode(atIndex: 5) as Int64?).map(StoredValue.date(milliseconds:)))
         billing.licenses.reserveCapacity(expectedLicenses)
         var billedDays = RecentText<Day>.days(), invoices = RecentText<String>.strings()
         let invoiceStates = StoredEnum<InvoiceState>("invoice state")

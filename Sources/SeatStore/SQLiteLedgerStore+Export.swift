@@ -41,10 +41,12 @@ extension SQLiteLedgerStore {
     /// adjustments come with the billing documents (ids included).
     static func writeBilling(_ billing: AccountBilling, account id: String, _ db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO account_billing (account, anchor, currency, credit_balance_minor, last_invoice_date, usage_gb)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO account_billing (account, anchor, currency, credit_balance_minor, last_invoice_date, usage_gb,
+                                         usage_recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [id, StoredValue.text(billing.anchor), billing.currency, billing.creditBalance.minorUnits,
-                             billing.lastInvoiceDate.map(StoredValue.text), billing.usageGB])
+                             billing.lastInvoiceDate.map(StoredValue.text), billing.usageGB,
+                             billing.usageRecordedAt.map(StoredValue.milliseconds)])
         try upsertLicenseBilling(billing.licenses, account: id, db)
     }
 }

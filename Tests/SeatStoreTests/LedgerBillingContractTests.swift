@@ -145,7 +145,7 @@ struct LedgerBillingContractTests {
             }
             try store.recordUsage(account: "acme", gigabytes: 30, actor: "t", at: SQLiteBillingTests.later)
             let billing = try #require(try store.snapshot(account: "acme").billing)
-            #expect(billing.usageGB == 30)
+            #expect(billing.usageGB == 30 && billing.usageRecordedAt == SQLiteBillingTests.later)
             #expect(billing.licenses["AAAA0001"]?.invoiceState == .paid && billing.licenses["AAAA0003"]?.invoiceState == nil)
             #expect(try store.journal(account: "acme", since: nil).suffix(4).map(\.action)
                         == ["send_invoice", "send_invoice", "pay_invoice", "set_usage"])
@@ -162,6 +162,8 @@ struct LedgerBillingContractTests {
                     let copy = try #require(ledger as? any BillingStore, "\(target) keeps no invoices")
                     try copy.importLedger(export)
                     #expect(try copy.exportLedger() == export, "copy to \(target)")
+                    #expect(try copy.snapshot(account: "acme").billing?.usageRecordedAt == SQLiteBillingTests.later,
+                            "copy to \(target)")
                     #expect(try copy.invoices(account: "acme") == store.invoices(account: "acme"), "copy to \(target)")
                     // New rows take ids after the copied ones.
                     _ = try Self.apply(copy, [.buy(plan: "suite", count: 1, from: 2, to: 3)], at: SQLiteBillingTests.later,

@@ -77,6 +77,8 @@ public struct AccountBilling: Hashable, Sendable {
     public var lastInvoiceDate: Day?
     /// Recorded data usage in GB, if any.
     public var usageGB: Int?
+    /// When the usage was last recorded, if it was.
+    public var usageRecordedAt: Date?
     /// By license code, in the order of the snapshot's licenses when read
     /// from a store (see ``LicenseRecords``).
     public var licenses: LicenseRecords
@@ -84,12 +86,13 @@ public struct AccountBilling: Hashable, Sendable {
     public var pendingAdjustments: [Adjustment]
 
     public init(anchor: Day, currency: String, creditBalance: Money? = nil, lastInvoiceDate: Day? = nil, usageGB: Int? = nil,
-                licenses: LicenseRecords = [:], pendingAdjustments: [Adjustment] = []) {
+                usageRecordedAt: Date? = nil, licenses: LicenseRecords = [:], pendingAdjustments: [Adjustment] = []) {
         self.anchor = anchor
         self.currency = currency
         self.creditBalance = creditBalance ?? .zero(currency)
         self.lastInvoiceDate = lastInvoiceDate
         self.usageGB = usageGB
+        self.usageRecordedAt = usageRecordedAt
         self.licenses = licenses
         self.pendingAdjustments = pendingAdjustments
     }

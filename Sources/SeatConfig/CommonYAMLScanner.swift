@@ -243,7 +243,7 @@ struct CommonYAMLScanner: ~Copyable, YAMLEventSource {
         }
         // libyaml takes a simple key only within 1024 characters.
         guard bytes[colon - 1] != UInt8(ascii: " "), colon - first < 1000 else { throw exit("an unusual key") }
-        try scalar(at: first, end: colon, isPlain: true)
+        try scalar(at: first, text: first..<colon, isPlain: true)
         let value = skipSpaces(colon + 1)
         if value == lineEnd || bytes[value] == UInt8(ascii: "#") {
             // libyaml marks an empty value at the end of the colon.
@@ -282,7 +282,7 @@ struct CommonYAMLScanner: ~Copyable, YAMLEventSource {
                 index += 1
                 if byte != UInt8(ascii: " ") { end = index }
             }
-            return try scalar(at: first, end: end, isPlain: true)
+            return try scalar(at: first, text: first..<end, isPlain: true)
         }
         guard rest(end) else { throw exit("text after a value") }
     }
@@ -382,7 +382,7 @@ struct CommonYAMLScanner: ~Copyable, YAMLEventSource {
                 break
             }
         }
-        try scalar(at: first, end: end, isPlain: true)
+        try scalar(at: first, text: first..<end, isPlain: true)
         return end
     }
 
@@ -398,7 +398,7 @@ struct CommonYAMLScanner: ~Copyable, YAMLEventSource {
         if quote == UInt8(ascii: "'") && index + 1 < lineEnd && bytes[index + 1] == quote {
             throw exit("an escaped quote")
         }
-        try scalar(at: first, end: index + 1, textFrom: first + 1, to: index)
+        try scalar(at: first, text: first + 1..<index, isPlain: false)
         return index + 1
     }
 
@@ -410,14 +410,10 @@ struct CommonYAMLScanner: ~Copyable, YAMLEventSource {
         YAMLEvent(kind: kind, line: lineNumber, column: index - lineStart + 1, text: empty, isPlain: false)
     }
 
-    private mutating func scalar(at first: Int, end: Int, isPlain: Bool) throws(FastPathExit) {
+    /// A scalar of the current line starting at `first` (its quote, if quoted), its text the bytes of `text`.
+    private mutating func scalar(at first: Int, text: Range<Int>, isPlain: Bool) throws(FastPathExit) {
         try scalar(line: lineNumber, column: first - lineStart + 1,
-                   text: UnsafeBufferPointer(rebasing: bytes[first..<end]), isPlain: isPlain)
-    }
-
-    private mutating func scalar(at first: Int, end: Int, textFrom start: Int, to stop: Int) throws(FastPathExit) {
-        try scalar(line: lineNumber, column: first - lineStart + 1,
-                   text: UnsafeBufferPointer(rebasing: bytes[start..<stop]), isPlain: false)
+                   text: UnsafeBufferPointer(rebasing: bytes[text]), isPlain: isPlain)
     }
 
     private mutating func scalar(line: Int, column: Int, text: UnsafeBufferPointer<UInt8>,

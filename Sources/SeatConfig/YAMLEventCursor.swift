@@ -27,8 +27,9 @@ struct YAMLEvent {
     var line: Int
     /// 1-based, in Unicode scalars.
     var column: Int
-    /// A scalar's text. Points into libyaml's event: valid only until the
-    /// cursor's next `next()`.
+    /// A scalar's text. Valid until the source's next `next()` at least:
+    /// from libyaml it points into the event, which the next call frees;
+    /// from `CommonYAMLScanner`, into the file's bytes.
     var text: UnsafeBufferPointer<UInt8>
     /// A scalar written without quotes and not as a block scalar.
     var isPlain: Bool

@@ -443,13 +443,11 @@ private struct PlanWork {
         // administrator (add, promote, resume) comes before whatever takes one
         // away (demote, pause, terminate); unassignments free licenses before
         // assignments reuse them and before removals take them.
-        // A first apply of 1,000,000 users sorts as many additions and twice
-        // as many assignments: their positions are sorted, not the changes.
-        changes += addUsers.stableSortOrder { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { addUsers[$0].2 }
-        changes += unassigns.stableSortOrder { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { unassigns[$0].2 }
+        changes += Self.ordered(addUsers)
+        changes += Self.ordered(unassigns)
         changes += promotions.sorted(by: Self.byUser)
         changes += buys
-        changes += assigns.stableSortOrder { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { assigns[$0].2 }
+        changes += Self.ordered(assigns)
         changes += resumes.sorted(by: Self.byUser)
         changes += demotions.sorted(by: Self.byUser)
         changes += pauses.sorted(by: Self.byUser)
@@ -462,4 +460,11 @@ private struct PlanWork {
     }
 
     static func byUser(_ a: Change, _ b: Change) -> Bool { (a.user ?? "") < (b.user ?? "") }
+
+    /// The changes ordered by their two keys, equal keys as they came. A
+    /// first apply of 1,000,000 users orders as many additions and twice as
+    /// many assignments: their positions are sorted, not the changes.
+    static func ordered<Key: Comparable>(_ entries: [(Key, String, Change)]) -> [Change] {
+        entries.stableSortOrder { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map { entries[$0].2 }
+    }
 }

@@ -93,6 +93,12 @@ public struct License: Hashable, Sendable, Codable {
     /// The status on `today`: an active or paused license whose end date has
     /// passed is expired even before a time event records it.
     public func effectiveStatus(on today: Day) -> LicenseStatus {
+        Self.effectiveStatus(status, endDate: endDate, on: today)
+    }
+
+    /// ``effectiveStatus(on:)`` of a license with `status` and `endDate`:
+    /// for code that reads licenses in place rather than copying them.
+    static func effectiveStatus(_ status: LicenseStatus, endDate: Day?, on today: Day) -> LicenseStatus {
         if status == .active || status == .paused, let end = endDate, end < today { return .expired }
         return status
     }

@@ -68,7 +68,7 @@ public struct LedgerIndex: Sendable {
         // large account (see `InvoiceBuilder`).
         snapshot.licenses.withUnsafeBufferPointer { licenses in
             for index in licenses.indices {
-                let status = licenses[index].effectiveStatus(on: today)
+                let status = License.effectiveStatus(licenses[index].status, endDate: licenses[index].endDate, on: today)
                 statuses.append(status)
                 if let last = lastPlan, last.id == licenses[index].plan {
                     licensePlans.append(last.position)

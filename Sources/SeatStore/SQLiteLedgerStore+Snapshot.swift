@@ -54,7 +54,13 @@ extension SQLiteLedgerStore {
         var users: [LedgerUser] = []
         users.reserveCapacity(expectedUsers)
         let roles = StoredEnum<Role>("user role"), userStatuses = StoredEnum<UserStatus>("user status")
-        try BulkStatement(db.cachedStatement(sql: "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"))
+        // Alone in the ledger, the account's users are read in storage order
+        // too, and put in order after when they are not in it already (see
+        // `ordered(byEmail:)`): each row is read where it is rather than
+        // looked up from its entry in the index of e-mails.
+        try BulkStatement(db.cachedStatement(sql: isAlone
+            ? "SELECT email, name, role, external, status FROM users NOT INDEXED WHERE account = ?"
+            : "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"))
             .forEachRow(.text(id)) { row in
                 var user = LedgerUser(
                     email: "",
@@ -66,6 +72,7 @@ extension SQLiteLedgerStore {
                 user.email = row.text(0)
                 users.append(user)
             }
+        if isAlone { users = ordered(byEmail: users) }
         // The table is made once the users are counted: grown user by user,
         // it would hash every e-mail again at each doubling.
         var emails = SlotTable(capacity: indexingEmails ? users.count : 0)
@@ -110,7 +117,7 @@ extension SQLiteLedgerStore {
             }
         // Stored lower-cased; a user's holder shares the user's string.
         var holders = indexingEmails ? holderBytes.resolve(in: emails, into: &licenses) : []
-        if isAlone, !zip(licenses, licenses.dropFirst()).allSatisfy({ !Self.storageOrder($1, $0) }) {
+        if isAlone, !Self.inStorageOrder(licenses) {
             let order = licenses.indices.sorted { Self.storageOrder(licenses[$0], licenses[$1]) }
             licenses = order.map { licenses[$0] }
             if indexingEmails { holders = order.map { holders[$0] } }
@@ -144,9 +151,44 @@ extension SQLiteLedgerStore {
     /// `ORDER BY created_at, seq, code`, as SQLite compares: the code's
     /// bytes, which a `String` comparison need not follow.
     static func storageOrder(_ a: License, _ b: License) -> Bool {
-        if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
-        if a.sequence != b.sequence { return a.sequence < b.sequence }
-        return a.code.utf8.lexicographicallyPrecedes(b.code.utf8)
+        storageOrder((a.createdAt, a.sequence, a.code), (b.createdAt, b.sequence, b.code))
+    }
+
+    private static func storageOrder(_ a: (Date, Int64, String), _ b: (Date, Int64, String)) -> Bool {
+        if a.0 != b.0 { return a.0 < b.0 }
+        if a.1 != b.1 { return a.1 < b.1 }
+        return a.2.utf8.lexicographicallyPrecedes(b.2.utf8)
+    }
+
+    /// True when `licenses` are in ``storageOrder(_:_:)``. The keys are
+    /// read in place: a license copied takes a reference to its holder's
+    /// string, a cache miss per license in a large account.
+    static func inStorageOrder(_ licenses: [License]) -> Bool {
+        licenses.withUnsafeBufferPointer { licenses in
+            licenses.indices.dropFirst().allSatisfy { index in
+                !storageOrder((licenses[index].createdAt, licenses[index].sequence, licenses[index].code),
+                              (licenses[index - 1].createdAt, licenses[index - 1].sequence, licenses[index - 1].code))
+            }
+        }
+    }
+
+    /// `users` in the order of their e-mails' bytes, as SQLite's `ORDER BY
+    /// email` gives them. Users are mostly stored in that order already
+    /// (an apply adds its new users by e-mail, administrators first), which
+    /// is checked in one pass; otherwise their positions are sorted.
+    static func ordered(byEmail users: [LedgerUser]) -> [LedgerUser] {
+        let sorted = users.withUnsafeBufferPointer { users in
+            users.indices.dropFirst().allSatisfy { !precedes(users[$0].email, users[$0 - 1].email) }
+        }
+        guard !sorted else { return users }
+        // E-mails are unique: any sort gives the one order.
+        return users.indices.sorted { precedes(users[$0].email, users[$1].email) }.map { users[$0] }
+    }
+
+    /// True when the UTF-8 of `a` sorts before that of `b` (SQLite's
+    /// `BINARY` collation).
+    private static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// Which of `codes` a license of any account has: one query for the

@@ -92,7 +92,7 @@ struct LicenseRecordsTests {
         #expect((aligned.byCode == nil) == (order == "same"))
         for (position, license) in licenses.enumerated() {
             let expected = order == "missing" && position == 17 ? nil : Self.record(position)
-            #expect(aligned.record(of: license, at: position) == expected, "\(license.code)")
+            #expect(aligned.record(at: position, code: license.code) == expected, "\(license.code)")
         }
     }
 }

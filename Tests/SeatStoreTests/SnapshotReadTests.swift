@@ -64,13 +64,7 @@ struct SnapshotReadTests {
     /// with one sequence number are stored against their code order.
     @Test(arguments: [false, true])
     func licensesComeInTheirOrderWhateverTheStorage(shared: Bool) throws {
-        try SQLiteTarget.memory.withStore(tracing: nil) { store in
-            try store.apply(account: "acme", expectedLineage: nil, expectedSerial: 0) { _, _ in Sample.creation("acme") }
-            if shared {
-                try store.apply(account: "other", expectedLineage: nil, expectedSerial: 0) { _, _ in
-                    Sample.creation("other", codePrefix: "O")
-                }
-            }
+        try Self.withAcme(shared: shared) { store in
             try store.writer.write { db in
                 for code in ["TIE0000Z", "TIE0000b", "TIE0000B", "TIE00000", "LATE0001", "EARLY001"] {
                     let at = code.hasPrefix("LATE") ? 9_000_000_000_000 : code.hasPrefix("EARLY") ? 1 : 5_000_000
@@ -86,6 +80,52 @@ struct SnapshotReadTests {
             #expect(codes == expected)
             #expect(codes.first == "EARLY001" && codes.last == "LATE0001")
             #expect(codes.filter { $0.hasPrefix("TIE") } == ["TIE00000", "TIE0000B", "TIE0000Z", "TIE0000b"])
+        }
+    }
+
+    /// Users come in the order of their e-mails' bytes (`ORDER BY email`),
+    /// in a ledger of one account (read in storage order, then ordered) as
+    /// in a shared one (read in index order), whatever order they are
+    /// stored in. Here the bytes' order differs from `String`'s: a
+    /// decomposed "e" + U+0301 sorts before "é" (U+00E9) as bytes, but is
+    /// the same character to a `String`, which then compares what follows.
+    @Test(arguments: [false, true])
+    func usersComeInTheirEmailsByteOrderWhateverTheStorage(shared: Bool) throws {
+        try Self.withAcme(shared: shared) { store in
+            let decomposed = "e\u{301}x@acme.example", precomposed = "\u{E9}a@acme.example"
+            #expect(precomposed < decomposed && decomposed.utf8.lexicographicallyPrecedes(precomposed.utf8))
+            try store.writer.write { db in
+                for email in [precomposed, decomposed, "0first@acme.example", "~last@acme.example"] {
+                    try db.execute(sql: """
+                        INSERT INTO users (account, email, name, role, external, status) VALUES ('acme', ?, NULL, 'user', 0, 'active')
+                        """, arguments: [email])
+                }
+            }
+            let emails = try store.snapshot(account: "acme").users.map(\.email)
+            let expected = try store.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT email FROM users WHERE account = 'acme' ORDER BY email")
+            }
+            #expect(emails == expected)
+            #expect(emails.first == "0first@acme.example" && emails.last == precomposed)
+            #expect(emails.filter { !$0.utf8.allSatisfy { $0 < 0x80 } } == [decomposed, precomposed])
+            // As stored: one apply's users by role and e-mail, then these four as inserted.
+            let stored = try store.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT email FROM users NOT INDEXED WHERE account = 'acme'")
+            }
+            #expect(stored != expected)
+        }
+    }
+
+    /// A store in memory with the account "acme", alone or with another.
+    private static func withAcme(shared: Bool, _ body: (SQLiteLedgerStore) throws -> Void) throws {
+        try SQLiteTarget.memory.withStore(tracing: nil) { store in
+            try store.apply(account: "acme", expectedLineage: nil, expectedSerial: 0) { _, _ in Sample.creation("acme") }
+            if shared {
+                try store.apply(account: "other", expectedLineage: nil, expectedSerial: 0) { _, _ in
+                    Sample.creation("other", codePrefix: "O")
+                }
+            }
+            try body(store)
         }
     }
 

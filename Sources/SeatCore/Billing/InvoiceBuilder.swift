@@ -43,15 +43,18 @@ public struct InvoiceBuilder: Sendable {
         // License i's record is at i when the records are in the licenses'
         // order, as a store reads them: 200,000 codes are not hashed.
         let records = billing.licenses.aligned(with: licenses)
-        // Each license is read where it is, not copied: a copy takes a
-        // reference to its holder's string, which at 1,000,000 users is a
-        // cache miss per license (the users' strings are far apart).
+        // Each license's fields are read where they are: a license copied
+        // (as one passed whole to a function is) takes a reference to its
+        // holder's string, which in a large account is a cache miss per
+        // license (the users' strings are far apart).
         licenses.withUnsafeBufferPointer { licenses in
             for position in licenses.indices {
-                guard let period = lines.period(billing: licenses[position]) else { continue }
-                let stored = records.record(of: licenses[position], at: position)
+                let plan = licenses[position].plan
+                guard let period = lines.period(status: licenses[position].status, endDate: licenses[position].endDate,
+                                                plan: plan) else { continue }
+                let stored = records.record(at: position, code: licenses[position].code)
                 let record = changed.isEmpty ? stored : changed[licenses[position].code] ?? stored
-                guard let key = lines.key(licenses[position], period, record: record) else { continue }
+                guard let key = lines.key(plan: plan, period, record: record) else { continue }
                 counts.add(key)
                 if recordsBilled { groups[key, default: []].append(licenses[position].code) }
             }
@@ -132,11 +135,11 @@ public struct InvoiceBuilder: Sendable {
         var lines = LineFinder(catalog: catalog, cycle: after.cycle, date: date)
         let stored = billing.licenses.records(for: licenses.map(\.after.code))
         for (old, new) in licenses {
-            if let old, let period = lines.period(billing: old), let key = lines.key(old, period, record: stored[old.code]) {
+            if let old, let period = lines.period(billing: old), let key = lines.key(plan: old.plan, period, record: stored[old.code]) {
                 counts[key, default: 0] -= 1
             }
             if let period = lines.period(billing: new),
-               let key = lines.key(new, period, record: writes.licenses[new.code] ?? stored[new.code]) {
+               let key = lines.key(plan: new.plan, period, record: writes.licenses[new.code] ?? stored[new.code]) {
                 counts[key, default: 0] += 1
             }
         }
@@ -177,22 +180,27 @@ private struct LineFinder {
     /// bill it: an active license (neither removed, expired nor paused) of a
     /// plan in the catalog.
     mutating func period(billing license: License) -> BillingPeriod? {
-        guard license.status == .active else { return nil }
-        if let end = license.endDate, end < date { return nil }
-        if let lastPlan, lastPlan.plan == license.plan { return lastPlan.billing }
-        guard let found = catalog[license.plan] else { return nil }
-        lastPlan = (license.plan, found.billing)
+        period(status: license.status, endDate: license.endDate, plan: license.plan)
+    }
+
+    /// ``period(billing:)`` of a license with `status`, `endDate` and `plan`.
+    mutating func period(status: LicenseStatus, endDate: Day?, plan: String) -> BillingPeriod? {
+        guard status == .active else { return nil }
+        if let endDate, endDate < date { return nil }
+        if let lastPlan, lastPlan.plan == plan { return lastPlan.billing }
+        guard let found = catalog[plan] else { return nil }
+        lastPlan = (plan, found.billing)
         return found.billing
     }
 
-    /// The line `license`, of a plan billed per `billing` period, is billed
+    /// The line a license of `plan`, billed per `billing` period, is billed
     /// on, given its billing `record`; nil when it is paid for already. It
     /// depends on the plan and the paid-until day alone.
-    mutating func key(_ license: License, _ billing: BillingPeriod, record: LicenseBilling?) -> LineKey? {
+    mutating func key(plan: String, _ billing: BillingPeriod, record: LicenseBilling?) -> LineKey? {
         let billedUntil = record?.billedUntil
-        if let lastLine, lastLine.plan == license.plan, lastLine.billedUntil == billedUntil { return lastLine.key }
-        let key = line(plan: license.plan, billing, billedUntil: billedUntil)
-        lastLine = (license.plan, billedUntil, key)
+        if let lastLine, lastLine.plan == plan, lastLine.billedUntil == billedUntil { return lastLine.key }
+        let key = line(plan: plan, billing, billedUntil: billedUntil)
+        lastLine = (plan, billedUntil, key)
         return key
     }
 

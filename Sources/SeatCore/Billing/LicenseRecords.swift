@@ -110,10 +110,10 @@ public struct LicenseRecords: Sendable {
         /// nil when the records are in the licenses' order.
         let byCode: [String: LicenseBilling]?
 
-        /// The record of `license`, at `position` of the licenses.
-        public func record(of license: License, at position: Int) -> LicenseBilling? {
+        /// The record of the license with `code`, at `position` of the licenses.
+        public func record(at position: Int, code: String) -> LicenseBilling? {
             guard let byCode else { return records[position] }
-            return byCode[license.code]
+            return byCode[code]
         }
     }
 }

@@ -109,6 +109,7 @@ public struct ApplyEngine {
             try state.checkStorage(usage: snapshot.billing?.usageGB, catalog: catalog, snapshot: snapshot)
             var recorder = BillingRecorder(catalog: catalog, account: state.account, billing: snapshot.billing, today: state.today, now: now)
             recorder.reserveCapacity(state.billingEvents.reduce(0) { $0 + $1.codes.count })
+            recorder.willRemove(state.billingEvents.lazy.filter(\.removes).flatMap(\.codes))
             for event in state.billingEvents {
                 if event.removes { recorder.removed(plan: event.plan, codes: event.codes) } else { recorder.bought(plan: event.plan, codes: event.codes) }
             }
@@ -351,26 +352,37 @@ private struct EngineState {
         var highest: Int64 = 0
         let namedCodes = CodeSet(named)
         var ownedCounts = RunCounts<String>()
-        for (index, license) in snapshot.licenses.enumerated() {
-            highest = max(highest, license.sequence)
-            var isIndexed = namedCodes.contains(license.code)
-            switch license.effectiveStatus(on: today) {
+        // Each license's fields are read where they are, and the license
+        // copied only when indexed: a copy takes a reference to its holder's
+        // string, a cache miss per license in a large account.
+        let all = snapshot.licenses
+        for index in all.indices {
+            highest = max(highest, all[index].sequence)
+            let code = all[index].code
+            var isIndexed = namedCodes.contains(code)
+            switch License.effectiveStatus(all[index].status, endDate: all[index].endDate, on: today) {
             case .active, .paused:
-                ownedCounts.add(license.plan)
-                if let holder = license.assignedTo {
-                    let slot = emails.map { Int($0.holders[index]) } ?? -1
-                    if slot >= 0 ? relevantSlots[slot] : relevant.contains(holder) {
-                        held[holder, default: []].appendIfMissing(license.code)
+                ownedCounts.add(all[index].plan)
+                let slot = emails.map { Int($0.holders[index]) } ?? -1
+                if slot >= 0 {
+                    // A holder who is a user of the ledger: its string is taken only when relevant.
+                    if relevantSlots[slot] {
+                        held[all[index].assignedTo!, default: []].appendIfMissing(code)
+                        isIndexed = true
+                    }
+                } else if let holder = all[index].assignedTo {
+                    if relevant.contains(holder) {
+                        held[holder, default: []].appendIfMissing(code)
                         isIndexed = true
                     }
                 } else {
-                    free[license.plan, default: []].insert(license.code)
+                    free[all[index].plan, default: []].insert(code)
                     isIndexed = true
                 }
             case .expired, .removed:
                 break
             }
-            if isIndexed { licenses.index(license) }
+            if isIndexed { licenses.index(all[index]) }
         }
         owned = ownedCounts.totals
         nextSequence = highest + 1

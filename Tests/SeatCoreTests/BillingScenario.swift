@@ -46,11 +46,21 @@ struct BillingScenario {
                          at: Self.noon(day))
     }
 
-    mutating func apply(_ changes: [Change], at instant: Date) throws -> BillingWrites {
+    /// `changes` as one change set on the current snapshot at `instant`.
+    func changeSet(_ changes: [Change], at instant: Date) -> ChangeSet {
         let account = snapshot.account
-        let set = ChangeSet(account: "acme", lineage: account?.lineage, serial: account?.serial ?? 0, now: instant,
-                            accountChange: account == nil ? AccountChange(id: "acme", kind: .enterprise, isNew: true, name: nil, timezone: timezone) : nil,
-                            changes: changes)
+        return ChangeSet(account: "acme", lineage: account?.lineage, serial: account?.serial ?? 0, now: instant,
+                         accountChange: account == nil ? AccountChange(id: "acme", kind: .enterprise, isNew: true, name: nil, timezone: timezone) : nil,
+                         changes: changes)
+    }
+
+    /// What a plan shows `changes` cost at `instant`, without applying them.
+    func effect(of changes: [Change], at instant: Date) throws -> BillingEffect {
+        try BillingEffect.compute(changeSet(changes, at: instant), on: snapshot, catalog: catalog)
+    }
+
+    mutating func apply(_ changes: [Change], at instant: Date) throws -> BillingWrites {
+        let set = changeSet(changes, at: instant)
         let engine = ApplyEngine(actor: "test", now: instant, catalog: catalog, drawCode: codes.draw, drawLineage: { "lineage" })
         let writes = try engine.writes(for: set, on: snapshot, isCodeFree: { _ in true })
         snapshot = snapshot.applying(writes)

@@ -194,6 +194,69 @@ import Testing
     }
 }
 
+/// How the recorder finds the records of the licenses an apply removes.
+@Suite struct BillingRecorderRemovals {
+    /// Removals from several plans in one apply: the removed licenses'
+    /// records found ahead, in one pass (`willRemove`), give the credits
+    /// and records that looking them up plan by plan gives. The credits are
+    /// capped by what each license paid, as its stored record says (a
+    /// license without a record would be credited the whole prorated
+    /// price, 31.94 and 68.98 here).
+    @Test func removalsFoundAheadGiveTheSameCredits() {
+        let catalog = Catalog(currency: "USD", plans: [
+            CatalogPlan(id: "p", name: "P", products: ["p"], billing: .monthly, commitment: .flexible, price: usd("45.00"), offeredTo: [.enterprise]),
+            CatalogPlan(id: "q", name: "Q", products: ["q"], billing: .monthly, commitment: .flexible, price: usd("97.20"), offeredTo: [.enterprise]),
+        ])
+        let paidUntil = Day(year: 2027, month: 2, day: 1)
+        var billing = AccountBilling(anchor: Day(year: 2027, month: 1, day: 1), currency: "USD")
+        for (code, paid) in [("P1", "10.00"), ("P2", "45.00"), ("Q1", "5.00"), ("Q2", "97.20")] {
+            billing.licenses.append(code, LicenseBilling(billedUntil: paidUntil, paid: usd(paid)))
+        }
+        func removing(ahead: Bool) -> BillingWrites {
+            var recorder = BillingRecorder(catalog: catalog, account: Fixtures.account, billing: billing,
+                                           today: Day(year: 2027, month: 1, day: 10), now: Fixtures.now)
+            if ahead { recorder.willRemove(["P1", "Q1"]) }
+            recorder.removed(plan: "p", codes: ["P1"])
+            recorder.removed(plan: "q", codes: ["Q1"])
+            return recorder.writes
+        }
+        let writes = removing(ahead: true)
+        #expect(writes == removing(ahead: false))
+        // 22 of January's 31 days remain: 45.00 × 22 / 31 = 31.94 and 97.20 × 22 / 31 = 68.98, capped at 10.00 and 5.00.
+        #expect(writes.adjustments.map(\.amount) == [usd("10.00"), usd("5.00")])
+        #expect(writes.creditBalance == usd("15.00"))
+        #expect(Set(writes.licenses.keys) == ["P1", "Q1"])
+    }
+
+    /// The apply engine, and the plan's price of each change, find the
+    /// records of everything removed, from several plans at once: licenses
+    /// paid until February 1 and removed on February 3, before February's
+    /// invoice, are credited nothing (a license without a record would be
+    /// credited the rest of February), and their records say so.
+    @Test func theEngineCreditsRemovalsFromTheirRecords() throws {
+        var s = BillingScenario()
+        let january = Day(year: 2027, month: 1, day: 1), paidUntil = Day(year: 2027, month: 2, day: 1)
+        try s.buy("suite-monthly", 2, on: january)
+        try s.buy("time-monthly", 2, on: january)
+        let removals = ["suite-monthly", "time-monthly"].map { plan in
+            let owned = s.owned(plan)
+            return Change.remove(plan: plan, count: 1, from: owned.count, to: owned.count - 1, licenses: [owned[0].code])
+        }
+        let instant = BillingScenario.noon(Day(year: 2027, month: 2, day: 3))
+        let priced = try s.effect(of: removals, at: instant)
+        #expect(priced.credit == usd("0.00") && priced.perChange == [0: usd("0.00"), 1: usd("0.00")])
+        let writes = try s.apply(removals, at: instant)
+        #expect(writes.adjustments.isEmpty)
+        #expect(writes.creditBalance == usd("0.00"))
+        let removed = removals.flatMap { change -> [String] in
+            if case let .remove(_, _, _, _, codes) = change { return codes }
+            return []
+        }
+        let ended = LicenseBilling(billedUntil: paidUntil, paid: usd("0.00"))
+        #expect(removed.count == 2 && removed.allSatisfy { writes.licenses[$0] == ended })
+    }
+}
+
 /// For random sequences of purchases and removals within one period, the
 /// credits never exceed what was charged for the same licenses and days.
 @Suite struct BillingProperties {

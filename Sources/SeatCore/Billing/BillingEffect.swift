@@ -118,6 +118,10 @@ public struct BillingEffect: Hashable, Sendable {
 
         // Each buy's and removal's own amount, replayed with the same recorder.
         var recorder = BillingRecorder(catalog: catalog, account: writes.account, billing: snapshot.billing, today: today, now: changeSet.now)
+        recorder.willRemove(changeSet.changes.lazy.flatMap { change -> [String] in
+            if case let .remove(_, _, _, _, codes) = change { return codes }
+            return []
+        })
         var perChange: [Int: Money] = [:]
         var commitments: [Int: Day] = [:]
         for (index, change) in changeSet.changes.enumerated() {

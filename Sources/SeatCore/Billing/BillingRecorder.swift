@@ -16,6 +16,9 @@ public struct BillingRecorder: Sendable {
     public private(set) var billing: AccountBilling
     public private(set) var adjustments: [Adjustment] = []
     public private(set) var changed: [String: LicenseBilling] = [:]
+    /// The account's records of the licenses to be removed, when they were
+    /// found ahead (see ``willRemove(_:)``).
+    private var removalRecords: [String: LicenseBilling]?
 
     /// `billing` is nil for an account with no billing records yet (a new
     /// one, or one from before billing): they start at its creation day.
@@ -48,14 +51,22 @@ public struct BillingRecorder: Sendable {
         return (period.end, amount)
     }
 
+    /// Finds the account's records of all the licenses `codes` names, which
+    /// are to be removed, in one pass over the account's records: otherwise
+    /// each ``removed(plan:codes:)`` makes its own pass, one per plan that
+    /// licenses are removed from.
+    public mutating func willRemove<Codes: Sequence>(_ codes: Codes) where Codes.Element == String {
+        removalRecords = billing.licenses.records(for: codes)
+    }
+
     /// Records the removal of `codes` (all of `plan`): one credit line per
     /// end of billed time (normally one).
     public mutating func removed(plan: String, codes: [String]) {
         guard let entry = catalog[plan], !codes.isEmpty else { return }
         let period = billing.cycle.period(entry.billing, containing: today)
         var groups: [Day: (count: Int, paid: Money)] = [:]
-        // The removed licenses' records, found in one pass over the account's.
-        let stored = billing.licenses.records(for: codes.filter { changed[$0] == nil })
+        // The removed licenses' records, found ahead or in one pass over the account's.
+        let stored = removalRecords ?? billing.licenses.records(for: codes.filter { changed[$0] == nil })
         for code in codes {
             // A license with no billing record predates billing: paid to the period's end.
             let record = changed[code] ?? stored[code]

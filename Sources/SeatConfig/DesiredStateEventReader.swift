@@ -52,6 +52,8 @@ enum DesiredStateFastPath {
 struct DesiredStateEventReader<Events: YAMLEventSource & ~Copyable>: ~Copyable {
     private var events: Events
     private let file: String
+    /// The file's first line: every location is made from it.
+    private let origin: SourceLocation
     private let topLevelKeys = KeyMatcher<DesiredStateKey.TopLevel>()
     private let planKeys = KeyMatcher<DesiredStateKey.Plan>()
     private let userKeys = KeyMatcher<DesiredStateKey.User>()
@@ -64,6 +66,7 @@ struct DesiredStateEventReader<Events: YAMLEventSource & ~Copyable>: ~Copyable {
     init(events: consuming Events, file: String) {
         self.events = events
         self.file = file
+        origin = SourceLocation(file: file, line: 1, column: 1)
     }
 
     // MARK: Structure
@@ -345,7 +348,7 @@ struct DesiredStateEventReader<Events: YAMLEventSource & ~Copyable>: ~Copyable {
     // MARK: Scalars
 
     private func location(_ event: YAMLEvent) -> SourceLocation {
-        SourceLocation(file: file, line: event.line, column: event.column)
+        origin.moved(toLine: event.line, column: event.column)
     }
 
     /// What the scalar means; quoted and block scalars are always strings.

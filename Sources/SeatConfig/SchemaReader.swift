@@ -12,9 +12,13 @@ struct SchemaReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
 
+    /// The file's first line: every location is made from it.
+    private let origin: SourceLocation
+
     init(document: YAMLDocument, file: String) {
         self.document = document
         self.file = file
+        origin = SourceLocation(file: file, line: 1, column: 1)
     }
 
     // MARK: Reporting
@@ -28,7 +32,7 @@ struct SchemaReader {
     }
 
     func location(_ node: Int32) -> SourceLocation {
-        document.location(node, file: file)
+        document.location(node, in: origin)
     }
 
     func line(_ node: Int32) -> Int {

@@ -65,9 +65,9 @@ struct YAMLDocument {
 
     /// Where the node is written (for an alias, where the alias is, not the anchor).
     @inline(__always)
-    func location(_ index: Int32, file: String) -> SourceLocation {
+    func location(_ index: Int32, in origin: SourceLocation) -> SourceLocation {
         let node = nodes[Int(index)]
-        return SourceLocation(file: file, line: Int(node.line), column: Int(node.column))
+        return origin.moved(toLine: Int(node.line), column: Int(node.column))
     }
 
     /// The text of a scalar node (after resolving an alias).

@@ -1,24 +1,93 @@
+import Foundation
+
 /// A position in a source file, 1-based, as editors show it.
-public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
-    /// The file name as the user gave it (not made absolute).
-    public var file: String
+///
+/// The file is held as its number in the process's table of file names
+/// (``SourceFileNames``): a location holds no reference, so copying one,
+/// or a value of a desired-state file with its location (a user of a
+/// large file has half a dozen), counts no references.
+public struct SourceLocation: Hashable, Sendable, Codable, Comparable, CustomReflectable {
+    private var fileNumber: Int
     /// 1-based line.
     public var line: Int
     /// 1-based column, counted in Unicode scalars.
     public var column: Int
 
+    /// The file name as the user gave it (not made absolute).
+    public var file: String {
+        get { SourceFileNames.shared.name(fileNumber) }
+        set { fileNumber = SourceFileNames.shared.number(of: newValue) }
+    }
+
     public init(file: String, line: Int, column: Int) {
-        self.file = file
+        self.init(fileNumber: SourceFileNames.shared.number(of: file), line: line, column: column)
+    }
+
+    private init(fileNumber: Int, line: Int, column: Int) {
+        self.fileNumber = fileNumber
         self.line = line
         self.column = column
     }
 
+    /// A location in the same file: for a reader that makes one for every
+    /// value of a file, without looking the file's name up each time.
+    public func moved(toLine line: Int, column: Int) -> SourceLocation {
+        SourceLocation(fileNumber: fileNumber, line: line, column: column)
+    }
+
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+        if lhs.fileNumber != rhs.fileNumber { return lhs.file < rhs.file }
+        return (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 
     /// `file:line:column`, the form compilers and editors understand.
     public var description: String { "\(file):\(line):\(column)" }
+
+    /// Shown (by `print`, `dump` and test failures) with its file's name.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["file": file, "line": line, "column": column], displayStyle: .struct)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case file, line, column
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(file: try container.decode(String.self, forKey: .file), line: try container.decode(Int.self, forKey: .line),
+                  column: try container.decode(Int.self, forKey: .column))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
+    }
+}
+
+/// The file names of ``SourceLocation``s, each numbered once for the
+/// process's life: equal names get equal numbers, so locations compare and
+/// hash by number. A process reads a handful of files.
+final class SourceFileNames: @unchecked Sendable {
+    static let shared = SourceFileNames()
+
+    private let lock = NSLock()
+    private var names: [String] = []
+    private var numbers: [String: Int] = [:]
+
+    func number(of name: String) -> Int {
+        lock.withLock {
+            if let number = numbers[name] { return number }
+            names.append(name)
+            numbers[name] = names.count - 1
+            return names.count - 1
+        }
+    }
+
+    func name(_ number: Int) -> String {
+        lock.withLock { names[number] }
+    }
 }
 
 /// How serious a diagnostic is.

@@ -182,7 +182,10 @@ private struct PlanWork {
     }
 
     mutating func planUsers() {
-        for user in desired.users { planUser(user) }
+        // By index from a local copy of the array: each user is passed as it
+        // is stored, not copied (with its strings' references) first.
+        let users = desired.users
+        for index in users.indices { planUser(users[index]) }
         // Users in the ledger but not in the file: kept (and warned about) or pruned.
         let others = index.entries.indices.compactMap { slot -> (LedgerUser, Holdings)? in
             let entry = index.entries[slot]
@@ -367,7 +370,8 @@ private struct PlanWork {
     mutating func checkAdministrators() {
         guard kind == .enterprise, accountChange?.closes != true else { return }
         var count = 0
-        for user in desired.users where user.role.value == .administrator && !user.isPaused.value { count += 1 }
+        let users = desired.users
+        for index in users.indices where users[index].role.value == .administrator && !users[index].isPaused.value { count += 1 }
         if !desired.prune.value {
             for (slot, entry) in index.entries.enumerated() where !isInFile[slot] {
                 guard let user = index.user(entry), user.status == .active, user.role == .administrator else { continue }

@@ -69,3 +69,25 @@ func moneyRefuses(text: String, currency: String) {
     #expect(PublicEmailDomains.matches("mx.gmail.com", in: PublicEmailDomains.all) == "gmail.com")
     #expect(PublicEmailDomains.matches("notgmail.com", in: PublicEmailDomains.all) == nil)
 }
+
+/// A location holds its file as a number: locations of one file name are
+/// equal however they were made, order by the names themselves (not the
+/// order the names were first seen in), and encode and print the name.
+@Test func sourceLocationsCompareHashAndEncodeByFileName() throws {
+    let later = SourceLocation(file: "zz-location-test.yaml", line: 3, column: 7)
+    let earlier = SourceLocation(file: "aa-location-test.yaml", line: 9, column: 9)
+    let same = SourceLocation(file: "zz-location-" + "test.yaml", line: 1, column: 1).moved(toLine: 3, column: 7)
+    #expect(later == same && later.hashValue == same.hashValue && same.file == "zz-location-test.yaml")
+    #expect(earlier < later && !(later < earlier))
+    #expect(later < SourceLocation(file: "zz-location-test.yaml", line: 3, column: 8))
+    var renamed = later
+    renamed.file = "aa-location-test.yaml"
+    #expect(renamed != later && renamed.file == "aa-location-test.yaml" && renamed.line == 3 && renamed < earlier)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let json = String(decoding: try encoder.encode(later), as: UTF8.self)
+    #expect(json == #"{"column":7,"file":"zz-location-test.yaml","line":3}"#)
+    #expect(try JSONDecoder().decode(SourceLocation.self, from: Data(json.utf8)) == later)
+    // Printed (in test failures, golden records) with the name too.
+    #expect(String(describing: later) == #"SourceLocation(file: "zz-location-test.yaml", line: 3, column: 7)"#)
+}

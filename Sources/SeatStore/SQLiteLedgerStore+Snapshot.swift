@@ -173,9 +173,10 @@ extension SQLiteLedgerStore {
     }
 
     /// `users` in the order of their e-mails' bytes, as SQLite's `ORDER BY
-    /// email` gives them. Users are mostly stored in that order already
-    /// (an apply adds its new users by e-mail, administrators first), which
-    /// is checked in one pass; otherwise their positions are sorted.
+    /// email` gives them. An account's first apply stores its users in that
+    /// order (an apply writes its users by e-mail), which is checked in one
+    /// pass; users added by later applies come after, and their positions
+    /// are then sorted.
     static func ordered(byEmail users: [LedgerUser]) -> [LedgerUser] {
         let sorted = users.withUnsafeBufferPointer { users in
             users.indices.dropFirst().allSatisfy { !precedes(users[$0].email, users[$0 - 1].email) }

@@ -182,10 +182,7 @@ private struct PlanWork {
     }
 
     mutating func planUsers() {
-        // By index from a local copy of the array: each user is passed as it
-        // is stored, not copied (with its strings' references) first.
-        let users = desired.users
-        for index in users.indices { planUser(users[index]) }
+        for user in desired.users { planUser(user) }
         // Users in the ledger but not in the file: kept (and warned about) or pruned.
         let others = index.entries.indices.compactMap { slot -> (LedgerUser, Holdings)? in
             let entry = index.entries[slot]
@@ -370,6 +367,7 @@ private struct PlanWork {
     mutating func checkAdministrators() {
         guard kind == .enterprise, accountChange?.closes != true else { return }
         var count = 0
+        // Each user's fields are read in place, not the user copied.
         let users = desired.users
         for index in users.indices where users[index].role.value == .administrator && !users[index].isPaused.value { count += 1 }
         if !desired.prune.value {

@@ -55,9 +55,9 @@ extension SQLiteLedgerStore {
         users.reserveCapacity(expectedUsers)
         let roles = StoredEnum<Role>("user role"), userStatuses = StoredEnum<UserStatus>("user status")
         // Alone in the ledger, the account's users are read in storage order
-        // too, and put in order after when they are not in it already (see
-        // `ordered(byEmail:)`): each row is read where it is rather than
-        // looked up from its entry in the index of e-mails.
+        // too, and put in order after when they are not in it already: each
+        // row is read where it is rather than looked up from its entry in the
+        // index of e-mails.
         try BulkStatement(db.cachedStatement(sql: isAlone
             ? "SELECT email, name, role, external, status FROM users NOT INDEXED WHERE account = ?"
             : "SELECT email, name, role, external, status FROM users WHERE account = ? ORDER BY email"))
@@ -72,7 +72,12 @@ extension SQLiteLedgerStore {
                 user.email = row.text(0)
                 users.append(user)
             }
-        if isAlone { users = ordered(byEmail: users) }
+        // In the order of their e-mails' bytes, as `ORDER BY email` gives them. An
+        // apply writes its users by e-mail, so those of an account's first apply
+        // are in order already; users added by later applies come after.
+        if isAlone, let order = reordering(count: users.count, by: { Self.precedes(users[$0].email, users[$1].email) }) {
+            users = order.map { users[$0] }
+        }
         // The table is made once the users are counted: grown user by user,
         // it would hash every e-mail again at each doubling.
         var emails = SlotTable(capacity: indexingEmails ? users.count : 0)
@@ -117,8 +122,7 @@ extension SQLiteLedgerStore {
             }
         // Stored lower-cased; a user's holder shares the user's string.
         var holders = indexingEmails ? holderBytes.resolve(in: emails, into: &licenses) : []
-        if isAlone, !Self.inStorageOrder(licenses) {
-            let order = licenses.indices.sorted { Self.storageOrder(licenses[$0], licenses[$1]) }
+        if isAlone, let order = reordering(count: licenses.count, by: { Self.storageOrder(licenses, $0, $1) }) {
             licenses = order.map { licenses[$0] }
             if indexingEmails { holders = order.map { holders[$0] } }
         }
@@ -148,42 +152,15 @@ extension SQLiteLedgerStore {
         return snapshot
     }
 
-    /// `ORDER BY created_at, seq, code`, as SQLite compares: the code's
-    /// bytes, which a `String` comparison need not follow.
-    static func storageOrder(_ a: License, _ b: License) -> Bool {
-        storageOrder((a.createdAt, a.sequence, a.code), (b.createdAt, b.sequence, b.code))
-    }
-
-    private static func storageOrder(_ a: (Date, Int64, String), _ b: (Date, Int64, String)) -> Bool {
-        if a.0 != b.0 { return a.0 < b.0 }
-        if a.1 != b.1 { return a.1 < b.1 }
-        return a.2.utf8.lexicographicallyPrecedes(b.2.utf8)
-    }
-
-    /// True when `licenses` are in ``storageOrder(_:_:)``. The keys are
-    /// read in place: a license copied takes a reference to its holder's
-    /// string, a cache miss per license in a large account.
-    static func inStorageOrder(_ licenses: [License]) -> Bool {
-        licenses.withUnsafeBufferPointer { licenses in
-            licenses.indices.dropFirst().allSatisfy { index in
-                !storageOrder((licenses[index].createdAt, licenses[index].sequence, licenses[index].code),
-                              (licenses[index - 1].createdAt, licenses[index - 1].sequence, licenses[index - 1].code))
-            }
-        }
-    }
-
-    /// `users` in the order of their e-mails' bytes, as SQLite's `ORDER BY
-    /// email` gives them. An account's first apply stores its users in that
-    /// order (an apply writes its users by e-mail), which is checked in one
-    /// pass; users added by later applies come after, and their positions
-    /// are then sorted.
-    static func ordered(byEmail users: [LedgerUser]) -> [LedgerUser] {
-        let sorted = users.withUnsafeBufferPointer { users in
-            users.indices.dropFirst().allSatisfy { !precedes(users[$0].email, users[$0 - 1].email) }
-        }
-        guard !sorted else { return users }
-        // E-mails are unique: any sort gives the one order.
-        return users.indices.sorted { precedes(users[$0].email, users[$1].email) }.map { users[$0] }
+    /// `ORDER BY created_at, seq, code`, as SQLite compares (the code's
+    /// bytes, which a `String` comparison need not follow), for the licenses
+    /// at positions `a` and `b`. Their fields are read where they are: a
+    /// license copied takes a reference to its holder's string, a cache miss
+    /// per license in a large account.
+    static func storageOrder(_ licenses: [License], _ a: Int, _ b: Int) -> Bool {
+        if licenses[a].createdAt != licenses[b].createdAt { return licenses[a].createdAt < licenses[b].createdAt }
+        if licenses[a].sequence != licenses[b].sequence { return licenses[a].sequence < licenses[b].sequence }
+        return precedes(licenses[a].code, licenses[b].code)
     }
 
     /// True when the UTF-8 of `a` sorts before that of `b` (SQLite's

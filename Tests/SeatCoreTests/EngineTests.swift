@@ -157,6 +157,60 @@ private typealias F = Fixtures
     }
 }
 
+@Test func engineHandsFreedLicensesOnInAssignmentOrderEvenWhenFreedTwice() throws {
+    let users = ["alice", "bob", "carol", "dave", "erin"].map { LedgerUser(email: "\($0)@acme.com", role: $0 == "alice" ? .administrator : .user) }
+    let ledger = LedgerSnapshot(account: F.account, users: users, licenses: [
+        F.license("AAAA0001", "suite-monthly", to: "alice@acme.com", daysAgo: 40, sequence: 1),
+        F.license("AAAA0002", "suite-monthly", status: .paused, daysAgo: 30, sequence: 2),
+        F.license("AAAA0003", "suite-monthly", daysAgo: 20, sequence: 3),
+    ])
+    let set = ChangeSet(account: "acme", lineage: F.account.lineage, serial: F.account.serial, now: F.now, changes: [
+        .unassign(email: "alice@acme.com", plan: "suite-monthly", license: "AAAA0001"),
+        .assign(email: "bob@acme.com", plan: "suite-monthly", license: nil),
+        .unassign(email: "bob@acme.com", plan: "suite-monthly", license: "AAAA0001"),
+        .assign(email: "carol@acme.com", plan: "suite-monthly", license: nil),
+        // Bob no longer holds the license he gave back.
+        .terminateUser(email: "bob@acme.com"),
+        .assign(email: "dave@acme.com", plan: "suite-monthly", license: nil),
+        .assign(email: "erin@acme.com", plan: "suite-monthly", license: nil),
+    ])
+    let engine = ApplyEngine(actor: "t", now: F.now, drawCode: F.CodeSource().draw, drawLineage: { "l" })
+    let writes = try engine.writes(for: set, on: ledger, isCodeFree: { _ in true })
+    // The oldest active free license first, freed twice and taken twice;
+    // then the other active one; the paused one last, made active.
+    #expect(writes.journal.map(\.to) == [nil, "suite-monthly (AAAA0001)", nil, "suite-monthly (AAAA0001)", "terminated",
+                                         "suite-monthly (AAAA0003)", "suite-monthly (AAAA0002)"])
+    #expect(writes.licenses.map { "\($0.code) \($0.assignedTo ?? "-") \($0.status)" }
+        == ["AAAA0001 carol@acme.com active", "AAAA0002 erin@acme.com active", "AAAA0003 dave@acme.com active"])
+    #expect(writes.users.map { "\($0.email) \($0.status)" } == ["bob@acme.com terminated"])
+    // No free license is left for another assignment.
+    var more = set
+    more.changes.append(.assign(email: "alice@acme.com", plan: "suite-monthly", license: nil))
+    #expect(throws: ApplyError(step: 8, reason: "no free license of \"suite-monthly\" to assign to alice@acme.com")) {
+        try engine.writes(for: more, on: ledger, isCodeFree: { _ in true })
+    }
+}
+
+@Test func engineFreesALicenseHeldBySomeoneWhoIsNoUser() throws {
+    let ledger = LedgerSnapshot(account: F.account, users: [LedgerUser(email: "alice@acme.com", role: .administrator)], licenses: [
+        F.license("AAAA0001", "suite-monthly", to: "ghost@acme.com", sequence: 1),
+    ])
+    let set = ChangeSet(account: "acme", lineage: F.account.lineage, serial: F.account.serial, now: F.now, changes: [
+        .unassign(email: "ghost@acme.com", plan: "suite-monthly", license: "AAAA0001"),
+        .assign(email: "alice@acme.com", plan: "suite-monthly", license: nil),
+    ])
+    let engine = ApplyEngine(actor: "t", now: F.now, drawCode: F.CodeSource().draw, drawLineage: { "l" })
+    let writes = try engine.writes(for: set, on: ledger, isCodeFree: { _ in true })
+    #expect(writes.licenses.map(\.assignedTo) == ["alice@acme.com"])
+    // The holder is known to the engine, but is no user it writes or lets act.
+    #expect(writes.users.isEmpty)
+    var terminate = set
+    terminate.changes = [.terminateUser(email: "ghost@acme.com")]
+    #expect(throws: ApplyError(step: 1, reason: "user ghost@acme.com is not an active user of the account")) {
+        try engine.writes(for: terminate, on: ledger, isCodeFree: { _ in true })
+    }
+}
+
 @Test func licenseCodesCoverTheWholeSpace() {
     #expect(LicenseCode.code(from: 0) == "AAAAAAAA")
     #expect(LicenseCode.code(from: 35) == "AAAAAAA9")

@@ -22,11 +22,32 @@ struct Console {
     }
 
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        put(text, to: STDOUT_FILENO)
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        put(text, to: STDERR_FILENO)
+    }
+
+    /// Writes the text's UTF-8 bytes from where they are, all of them: the
+    /// plan of a first apply of 1,000,000 users is 250 MB of text, which a
+    /// `Data` made of it copied once more. A write that fails (a closed
+    /// pipe, a full disk) ends the output.
+    private static func put(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
     }
 
     static func readLine() -> String? {

@@ -104,9 +104,9 @@ public struct ApplyEngine {
                 throw ApplyError(step: index + 1, reason: error.reason, code: error.code)
             }
         }
+        if let catalog { try state.checkStorage(usage: snapshot.billing?.usageGB, catalog: catalog, snapshot: snapshot) }
         var writes = state.finish(deferred: changeSet.deferred, recorded: snapshot.deferrals, closes: changeSet.accountChange?.closes == true)
         if let catalog {
-            try state.checkStorage(usage: snapshot.billing?.usageGB, catalog: catalog, snapshot: snapshot)
             var recorder = BillingRecorder(catalog: catalog, account: state.account, billing: snapshot.billing, today: state.today, now: now)
             recorder.reserveCapacity(state.billingEvents.reduce(0) { $0 + $1.codes.count })
             recorder.willRemove(state.billingEvents.lazy.filter(\.removes).flatMap(\.codes))

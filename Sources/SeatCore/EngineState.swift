@@ -520,6 +520,14 @@ struct EngineState {
         }
     }
 
+    /// The changed licenses, in the order first changed. When that is every
+    /// license known, in the order known (a first apply, which buys them
+    /// all), the table itself: not a copy of 2,000,000 licenses.
+    private func changedLicenseRows() -> [License] {
+        if changedLicenses.count == licenses.count, changedLicenses.indices.allSatisfy({ changedLicenses[$0] == $0 }) { return licenses }
+        return changedLicenses.map { licenses[$0] }
+    }
+
     mutating func finish(deferred: [Deferral], recorded: [RecordedDeferral], closes: Bool) -> LedgerWrites {
         for deferral in deferred where !recorded.contains(RecordedDeferral(deferral)) {
             log("defer", deferral.plan, from: nil,
@@ -539,7 +547,7 @@ struct EngineState {
             // Sequence numbers are unique within an account and follow
             // creation order; mostly the order changed already (a first
             // apply's 2,000,000 licenses are not copied to be sorted).
-            licenses: changedLicenses.map { licenses[$0] }.sortedIfNeeded { $0.sequence < $1.sequence },
+            licenses: changedLicenseRows().sortedIfNeeded { $0.sequence < $1.sequence },
             contractStarts: newContractStarts,
             deferrals: deferred.map(RecordedDeferral.init),
             journal: journal,

@@ -14,6 +14,9 @@ struct TextPlanView: PlanView {
     func render(_ report: PlanReport) -> String {
         let set = report.changeSet
         var out = ""
+        // Room for every change's line (80 bytes each in a large first
+        // apply), so that the text is not copied at each doubling.
+        out.reserveCapacity(256 + set.changes.count * 96)
         let ledger = set.lineage.map { "serial \(set.serial), lineage \($0)" } ?? "a new account"
         out += "Account \(style.bold(set.account)) (\(report.kind.rawValue)), planned against \(ledger).\n\n"
         if !report.drift.isEmpty {

@@ -225,7 +225,7 @@ import Testing
         // 22 of January's 31 days remain: 45.00 × 22 / 31 = 31.94 and 97.20 × 22 / 31 = 68.98, capped at 10.00 and 5.00.
         #expect(writes.adjustments.map(\.amount) == [usd("10.00"), usd("5.00")])
         #expect(writes.creditBalance == usd("15.00"))
-        #expect(Set(writes.licenses.keys) == ["P1", "Q1"])
+        #expect(Set(writes.licenses.codes) == ["P1", "Q1"])
     }
 
     /// The apply engine, and the plan's price of each change, find the

@@ -95,4 +95,27 @@ struct LicenseRecordsTests {
             #expect(aligned.record(at: position, code: license.code) == expected, "\(license.code)")
         }
     }
+
+    /// An apply's records go to the store in the order of the license rows it
+    /// writes, then any others by code; records made in the rows' order (a
+    /// first apply's purchases) are handed on as they are.
+    @Test func billingWritesOrderTheirRecordsByTheRowsWritten() {
+        func writes(_ codes: [String]) -> BillingWrites {
+            var records = LicenseRecords()
+            for (index, code) in codes.enumerated() { records.append(code, Self.record(index)) }
+            return BillingWrites(anchor: Day(year: 2026, month: 1, day: 1), currency: "USD",
+                                 creditBalance: Money(minorUnits: 0, currency: "USD"), licenses: records)
+        }
+        func rows(_ codes: [String]) -> [License] {
+            codes.enumerated().map { License(code: $1, plan: "p", createdAt: Date(timeIntervalSince1970: 0), sequence: Int64($0)) }
+        }
+        let made = writes(["A", "B", "C"])
+        #expect(made.records(inOrderOf: rows(["A", "B", "C"])).codes == ["A", "B", "C"])
+        #expect(made.records(inOrderOf: rows(["A", "B", "C"])) == made.licenses)
+        // As many records as rows, in another order.
+        let swapped = writes(["B", "A"]).records(inOrderOf: rows(["A", "B"]))
+        #expect(swapped.codes == ["A", "B"] && swapped["A"] == Self.record(1) && swapped["B"] == Self.record(0))
+        // Records of licenses not written come last, by code; rows without one are skipped.
+        #expect(writes(["D", "C", "A"]).records(inOrderOf: rows(["C", "B"])).codes == ["C", "A", "D"])
+    }
 }

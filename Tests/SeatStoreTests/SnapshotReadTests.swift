@@ -143,10 +143,10 @@ struct SnapshotReadTests {
             var writes = SQLiteLedgerScaleTests.largeCreation(users: 20)
             writes.billing = BillingWrites(anchor: Day(year: 2026, month: 1, day: 1), currency: "USD",
                                            creditBalance: Money(minorUnits: 0, currency: "USD"),
-                                           licenses: Dictionary(uniqueKeysWithValues: writes.licenses.map {
+                                           licenses: LicenseRecords(Dictionary(uniqueKeysWithValues: writes.licenses.map {
                                                ($0.code, LicenseBilling(billedUntil: Day(year: 2026, month: 2, day: 1),
                                                                         paid: Money(minorUnits: 100, currency: "USD")))
-                                           }))
+                                           })))
             try store.apply(account: "big", expectedLineage: nil, expectedSerial: 0) { _, _ in writes }
             #expect(try store.snapshot(account: "big").billing?.licenses.count == 40)
             try store.writer.write { db in

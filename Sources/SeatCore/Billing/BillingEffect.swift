@@ -103,7 +103,7 @@ public struct BillingEffect: Hashable, Sendable {
         if !isFirst {
             changed.reserveCapacity(writes.licenses.count)
             for license in writes.licenses { changed[license.code] = license }
-            touched = Set(changed.keys).union(billingWrites.licenses.keys)
+            touched = Set(changed.keys).union(billingWrites.licenses.codes)
             let filter = CodeSet(touched)
             // By index: each license's code is read in place, not the license copied.
             for index in snapshot.licenses.indices where filter.contains(snapshot.licenses[index].code) {

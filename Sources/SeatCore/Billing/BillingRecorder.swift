@@ -15,7 +15,8 @@ public struct BillingRecorder: Sendable {
     public let now: Date
     public private(set) var billing: AccountBilling
     public private(set) var adjustments: [Adjustment] = []
-    public private(set) var changed: [String: LicenseBilling] = [:]
+    /// The records bought and removed licenses get, in the order recorded.
+    public private(set) var changed = LicenseRecords()
     /// The account's records of the licenses to be removed, when they were
     /// found ahead (see ``willRemove(_:)``).
     private var removalRecords: [String: LicenseBilling]?
@@ -29,11 +30,13 @@ public struct BillingRecorder: Sendable {
         self.billing = billing ?? .initial(for: account, currency: catalog.currency)
     }
 
-    /// Records the purchase of `codes` (all of `plan`).
+    /// Records the purchase of `codes` (all of `plan`): licenses new to
+    /// the account, which have no record yet. Their records follow one
+    /// another in the order of `codes`, with no map of codes made for them.
     public mutating func bought(plan: String, codes: [String]) {
         guard let charge = charged(plan: plan, count: codes.count) else { return }
         for (code, share) in zip(codes, Self.shares(of: charge.amount, count: codes.count)) {
-            set(code, LicenseBilling(billedUntil: charge.billedUntil, paid: share))
+            changed.append(code, LicenseBilling(billedUntil: charge.billedUntil, paid: share))
         }
     }
 
@@ -80,7 +83,7 @@ public struct BillingRecorder: Sendable {
             var ended = record
             ended.billedUntil = min(record.billedUntil, today)
             ended.paid = .zero(entry.price.currency)
-            set(code, ended)
+            changed[code] = ended
         }
         for (until, group) in groups.sorted(by: { $0.key < $1.key }) {
             let span = BillingSpan(start: today, end: until)
@@ -100,14 +103,11 @@ public struct BillingRecorder: Sendable {
     }
 
     /// Makes room for records of `count` licenses in all, so that a large
-    /// purchase does not grow the map step by step.
+    /// purchase does not grow the records step by step.
     public mutating func reserveCapacity(_ count: Int) {
         changed.reserveCapacity(count)
     }
 
-    private mutating func set(_ code: String, _ record: LicenseBilling) {
-        changed[code] = record
-    }
 
     /// `amount` split into `count` whole-unit shares that add up to it exactly.
     static func shares(of amount: Money, count: Int) -> [Money] {

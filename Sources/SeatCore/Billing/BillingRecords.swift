@@ -121,11 +121,12 @@ public struct BillingWrites: Hashable, Sendable {
     /// The credit balance after the apply.
     public var creditBalance: Money
     public var adjustments: [Adjustment]
-    /// Billing state of licenses bought or removed, by code.
-    public var licenses: [String: LicenseBilling]
+    /// Billing state of licenses bought or removed, by code: in the order
+    /// recorded, which for a purchase is the order of its licenses' rows.
+    public var licenses: LicenseRecords
 
     public init(anchor: Day, currency: String, creditBalance: Money, adjustments: [Adjustment] = [],
-                licenses: [String: LicenseBilling] = [:]) {
+                licenses: LicenseRecords = [:]) {
         self.anchor = anchor
         self.currency = currency
         self.creditBalance = creditBalance
@@ -169,6 +170,12 @@ extension BillingWrites {
     /// of the snapshot's licenses, see ``LicenseRecords``), then any other
     /// by code.
     public func records(inOrderOf licenses: [License]) -> LicenseRecords {
+        // Records made in the rows' order (an account's first apply, whose
+        // rows are its purchases) are that order already: 2,000,000 records
+        // are not looked up one by one into a copy.
+        if self.licenses.count == licenses.count, licenses.indices.allSatisfy({ self.licenses.codes[$0] == licenses[$0].code }) {
+            return self.licenses
+        }
         var ordered = LicenseRecords()
         ordered.reserveCapacity(self.licenses.count)
         for license in licenses {
@@ -176,7 +183,9 @@ extension BillingWrites {
         }
         if ordered.count < self.licenses.count {
             let written = Set(licenses.map(\.code))
-            ordered.merge(self.licenses.filter { !written.contains($0.key) })
+            var others: [String: LicenseBilling] = [:]
+            for (code, record) in self.licenses where !written.contains(code) { others[code] = record }
+            ordered.merge(others)
         }
         return ordered
     }

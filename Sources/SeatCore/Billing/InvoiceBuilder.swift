@@ -30,7 +30,7 @@ public struct InvoiceBuilder: Sendable {
     /// needs them, a preview of 200,000 licenses should not build them).
     ///
     /// `changed` holds license records that replace those of `billing`.
-    private func build(account: String, date: Day, billing: AccountBilling, changed: [String: LicenseBilling] = [:],
+    private func build(account: String, date: Day, billing: AccountBilling, changed: LicenseRecords = [:],
                        licenses: [License], recordsBilled: Bool)
         -> (invoice: Invoice, billed: [String: LicenseBilling]) {
         var lines = LineFinder(catalog: catalog, cycle: billing.cycle, date: date)
@@ -43,6 +43,9 @@ public struct InvoiceBuilder: Sendable {
         // License i's record is at i when the records are in the licenses'
         // order, as a store reads them: 200,000 codes are not hashed.
         let records = billing.licenses.aligned(with: licenses)
+        // The same for the changed records, which an account's first apply
+        // makes in its licenses' order.
+        let replaced = changed.isEmpty ? nil : changed.aligned(with: licenses)
         // Each license's fields are read where they are: a license copied
         // (as one passed whole to a function is) takes a reference to its
         // holder's string, which in a large account is a cache miss per
@@ -52,8 +55,8 @@ public struct InvoiceBuilder: Sendable {
                 let plan = licenses[position].plan
                 guard let period = lines.period(status: licenses[position].status, endDate: licenses[position].endDate,
                                                 plan: plan) else { continue }
-                let stored = records.record(at: position, code: licenses[position].code)
-                let record = changed.isEmpty ? stored : changed[licenses[position].code] ?? stored
+                let code = licenses[position].code
+                let record = replaced?.record(at: position, code: code) ?? records.record(at: position, code: code)
                 guard let key = lines.key(plan: plan, period, record: record) else { continue }
                 counts.add(key)
                 if recordsBilled { groups[key, default: []].append(licenses[position].code) }

@@ -77,6 +77,11 @@ public struct LicenseRecords: Sendable {
         for (code, record) in map.sorted(by: { $0.key < $1.key }) where !known.contains(code) { append(code, record) }
     }
 
+    /// ``merge(_:)`` with the records of `other`.
+    public mutating func merge(_ other: LicenseRecords) {
+        merge(other.map)
+    }
+
     /// The records of `wanted` that have one: one pass over the codes, each
     /// tested against a filter of `wanted` (what a change set's few codes
     /// cost, without the map of positions).

@@ -7,15 +7,6 @@ extension Array {
         return self
     }
 
-    /// The positions of the elements in the order a stable sort by
-    /// `areInIncreasingOrder` puts them (`0..<count` when they are in order
-    /// already). Sorting positions rather than elements moves a word at each
-    /// step of the sort: a large element (a change with its strings) is not
-    /// copied, and its references counted, at every merge of a million.
-    func stableSortOrder(by areInIncreasingOrder: (Element, Element) -> Bool) -> [Int] {
-        reordering(count: count) { areInIncreasingOrder(self[$0], self[$1]) } ?? Array<Int>(indices)
-    }
-
     private func isSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> Bool {
         indices.dropFirst().allSatisfy { !areInIncreasingOrder(self[$0], self[$0 - 1]) }
     }
@@ -30,4 +21,27 @@ public func reordering(count: Int, by precedes: (Int, Int) -> Bool) -> [Int]? {
     guard !(0..<count).dropFirst().allSatisfy({ !precedes($0, $0 - 1) }) else { return nil }
     // `sorted(by:)` is stable: positions that compare equal keep their order.
     return (0..<count).sorted(by: precedes)
+}
+
+/// The positions `0..<count` in the order a stable sort by `key`, then by
+/// `precedes` (which compares two positions), puts them; for a key that
+/// takes a handful of values (a role, a plan). One pass groups the
+/// positions by key; a group is sorted only when it is not in order
+/// already. A first apply of 1,000,000 users orders 2,000,000 assignments
+/// by plan, then user: a sort of them all compared strings, and copied the
+/// pairs compared, about 40 million times.
+public func groupedOrder<Key: Hashable & Comparable>(count: Int, key: (Int) -> Key, by precedes: (Int, Int) -> Bool) -> [Int] {
+    var groups: [Key: [Int]] = [:]
+    for position in 0..<count { groups[key(position), default: []].append(position) }
+    var order: [Int] = []
+    order.reserveCapacity(count)
+    for key in groups.keys.sorted() {
+        let group = groups[key]!
+        if let within = reordering(count: group.count, by: { precedes(group[$0], group[$1]) }) {
+            order.append(contentsOf: within.lazy.map { group[$0] })
+        } else {
+            order.append(contentsOf: group)
+        }
+    }
+    return order
 }

@@ -158,7 +158,7 @@ private final class SecureRandomWords {
 
 /// License codes and lineages from the system's secure random source.
 public enum LicenseCode {
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
 
     /// 8 characters, A–Z and 0–9, uniformly distributed: one 64-bit draw
     /// from the secure source per code (rejection-sampled, so no bias).
@@ -185,15 +185,18 @@ public enum LicenseCode {
         }
     }
 
-    /// The code for a number in `0..<space`.
+    /// The code for a number in `0..<space`: written straight into the
+    /// string, which is small enough to need no allocation (a first apply
+    /// of 1,000,000 users draws 2,000,000 codes).
     static func code(from value: UInt64) -> String {
-        var value = value
-        var characters = [Character](repeating: "A", count: 8)
-        for index in (0..<8).reversed() {
-            characters[index] = alphabet[Int(value % 36)]
-            value /= 36
+        String(unsafeUninitializedCapacity: 8) { bytes in
+            var value = value
+            for index in (0..<8).reversed() {
+                bytes[index] = alphabet[Int(value % 36)]
+                value /= 36
+            }
+            return 8
         }
-        return String(characters)
     }
 
     /// 32 lower-case hex digits.

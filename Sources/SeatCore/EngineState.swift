@@ -187,7 +187,7 @@ struct EngineState {
         }
         nextSequence = highest + 1
         for (plan, count) in ownedCounts.totals { plans[self.plan(plan)].owned = count }
-        activeAdministrators = users.indices.count(where: isActiveAdministrator)
+        activeAdministrators = users.indices.count { isActiveAdministrator($0) }
     }
 
     // MARK: - Positions
@@ -242,10 +242,12 @@ struct EngineState {
         return held
     }
 
-    private func holdsAny(_ position: Int, where condition: (License) -> Bool) -> Bool {
+    /// Whether the user at `position` holds a license (given by its
+    /// position, to be read in place) that meets `condition`.
+    private func holdsAny(_ position: Int, where condition: (Int) -> Bool) -> Bool {
         var next = userMarks[position].firstHeld
         while next >= 0 {
-            if condition(licenses[Int(next)]) { return true }
+            if condition(Int(next)) { return true }
             next = licenseMarks[Int(next)].nextHeld
         }
         return false
@@ -293,7 +295,7 @@ struct EngineState {
     private func isActiveAdministrator(_ position: Int) -> Bool {
         // Read in place: a copy would count the references to the user's strings.
         guard users[position]?.status == .active, users[position]?.role == .administrator else { return false }
-        return userMarks[position].firstHeld < 0 || holdsAny(position) { $0.status != .paused }
+        return userMarks[position].firstHeld < 0 || holdsAny(position) { licenses[$0].status != .paused }
     }
 
     // MARK: - Journal
@@ -330,9 +332,10 @@ struct EngineState {
 
     // MARK: - Changes
 
-    /// The position of the active user with `email`.
-    private func activeUser(_ email: String) throws -> Int {
-        guard let position = userAt[email], users[position]?.status == .active else {
+    /// `position` (the change's user's, looked up once per change) if it
+    /// is an active user's.
+    private func activeUser(_ email: String, at position: Int?) throws -> Int {
+        guard let position, users[position]?.status == .active else {
             throw ApplyError(step: 0, reason: "user \(email) is not an active user of the account")
         }
         return position
@@ -341,7 +344,9 @@ struct EngineState {
     /// `newCode` draws a license code that `isUsed` (its argument) refuses.
     mutating func apply(_ change: Change, newCode: ((String) -> Bool) throws -> String) throws {
         var subject = change.user.flatMap { userAt[$0] }
-        let wasAdministrator = subject.map(isActiveAdministrator) ?? false
+        // Not `subject.map(isActiveAdministrator)`: a method passed as a
+        // function takes a copy of the whole state, at every change.
+        let wasAdministrator = if let subject { isActiveAdministrator(subject) } else { false }
         let adminsBefore = activeAdministrators
         switch change {
         case let .addUser(email, attributes):
@@ -357,7 +362,7 @@ struct EngineState {
             log(.addUser, email, from: previous.map { _ in "terminated" }, to: describe(attributes))
 
         case let .updateUser(email, from, to):
-            let position = try activeUser(email)
+            let position = try activeUser(email, at: subject)
             guard let user = users[position], UserAttributes(name: user.name, role: user.role, isExternal: user.isExternal) == from else {
                 throw ApplyError(step: 0, reason: "user \(email) changed since the plan was made")
             }
@@ -391,8 +396,8 @@ struct EngineState {
             log(.buy, planID, from: String(from), to: String(to))
 
         case let .assign(email, planID, code):
-            let user = try activeUser(email)
-            if holdsAny(user, where: { $0.plan == planID }) {
+            let user = try activeUser(email, at: subject)
+            if holdsAny(user, where: { licenses[$0].plan == planID }) {
                 throw ApplyError(step: 0, reason: "\(email) holds a license of \"\(planID)\" already")
             }
             let chosen: Int
@@ -412,7 +417,7 @@ struct EngineState {
             log(.assign, email, from: nil, to: "\(planID) (\(licenses[chosen].code))")
 
         case let .resume(email, _), let .pause(email, _):
-            let user = try activeUser(email)
+            let user = try activeUser(email, at: subject)
             let pausing = change.action == .pause
             var flipped: [String] = []
             for position in held(by: user).sorted(by: { licenses[$0].code < licenses[$1].code })
@@ -437,7 +442,7 @@ struct EngineState {
             log(.unassign, email, from: "\(planID) (\(code))", to: nil)
 
         case let .terminateUser(email):
-            let position = try activeUser(email)
+            let position = try activeUser(email, at: subject)
             let holds = held(by: position).count
             if holds > 0 { throw ApplyError(step: 0, reason: "\(email) still holds \(holds) license(s)") }
             users[position]!.status = .terminated

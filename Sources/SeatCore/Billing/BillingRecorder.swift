@@ -108,7 +108,6 @@ public struct BillingRecorder: Sendable {
         changed.reserveCapacity(count)
     }
 
-
     /// `amount` split into `count` whole-unit shares that add up to it exactly.
     static func shares(of amount: Money, count: Int) -> [Money] {
         let base = amount.minorUnits / Int64(count)

@@ -34,7 +34,7 @@ struct Console {
     /// `Data` made of it copied once more. A write that fails (a closed
     /// pipe, a full disk) ends the output.
     private static func put(_ text: String, to descriptor: Int32) {
-        var text = text
+        var text = StyleMark.resolved(text)
         text.withUTF8 { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -56,8 +56,20 @@ struct Console {
 }
 
 /// ANSI styling that disappears when colour is off.
+///
+/// A styled text is marked while it is built, not coloured: a view then
+/// escapes every control character in the text as a whole
+/// (`sanitizedForDisplay`), the values of files and ledgers included,
+/// which leaves the marks alone, and the marks become colour codes only as
+/// the text is written (`Console`). A mark carries a key drawn for the
+/// process, so a value cannot pass for one.
 struct Style: Sendable {
     var enabled: Bool
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+        if enabled { StyleMark.activate() }
+    }
 
     func bold(_ s: String) -> String { wrap(s, "1") }
     func green(_ s: String) -> String { wrap(s, "32") }
@@ -67,6 +79,64 @@ struct Style: Sendable {
     func dim(_ s: String) -> String { wrap(s, "2") }
 
     private func wrap(_ s: String, _ code: String) -> String {
-        enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+        enabled ? StyleMark.start(code) + s + StyleMark.start("0") : s
+    }
+}
+
+/// The marks ``Style`` puts where colour codes go: U+E000, the process's
+/// key, the SGR parameters (`1`, `32`, `0`, ...), U+E001. Private-use
+/// characters, which the terminal sanitizer leaves as they are.
+enum StyleMark {
+    /// 16 hex digits from the system's secure random source.
+    static let key: String = {
+        var generator = SystemRandomNumberGenerator()
+        let hex = String(generator.next() as UInt64, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }()
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var isActive = false
+
+    /// Called by the first coloured ``Style``: until then no text can hold
+    /// a mark, and output is written without looking for one.
+    static func activate() {
+        lock.withLock { isActive = true }
+    }
+
+    static func start(_ code: String) -> String {
+        "\u{E000}" + key + code + "\u{E001}"
+    }
+
+    /// `text` with each of this process's marks turned into its ANSI
+    /// sequence. A mark with another key (a value that looks like one)
+    /// stays as it is.
+    static func resolved(_ text: String) -> String {
+        guard lock.withLock({ isActive }) else { return text }
+        let opening = Array(("\u{E000}" + key).utf8)
+        let closing = Array("\u{E001}".utf8)
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == opening[0], bytes[index...].starts(with: opening) {
+                let codeStart = index + opening.count
+                var end = codeStart
+                while end < bytes.count, bytes[end] == UInt8(ascii: ";") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) {
+                    end += 1
+                }
+                if bytes[end...].starts(with: closing) {
+                    out.append(0x1B)
+                    out.append(UInt8(ascii: "["))
+                    out.append(contentsOf: bytes[codeStart..<end])
+                    out.append(UInt8(ascii: "m"))
+                    index = end + closing.count
+                    continue
+                }
+            }
+            out.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -113,6 +113,21 @@ import Testing
         #expect(accepted.stdout.contains("Apply complete!"))
     }
 
+    /// At a terminal, without `NO_COLOR`, the plan is in colour: real colour
+    /// codes, none of them escaped by the sanitizer as if a value had carried it.
+    @Test func planInColourAtATerminal() throws {
+        var seatctl = try SeatctlRunner()
+        seatctl.environment["NO_COLOR"] = nil
+        try seatctl.copyExample("acme/seats.yaml", to: "seats.yaml")
+        let plan = try seatctl.runInTerminal(["plan", "seats.yaml", "--now", Self.now], answer: "")
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.contains("Account \u{1B}[1macme\u{1B}[0m (enterprise)"))
+        #expect(plan.stdout.contains("\u{1B}[32m+\u{1B}[0m \u{1B}[32madd_user"))
+        #expect(plan.stdout.contains("\u{1B}[1mPlan:\u{1B}[0m"))
+        #expect(!plan.stdout.contains("\\u{1B}"))
+        #expect(!plan.stdout.unicodeScalars.contains { $0 == "\u{E000}" || $0 == "\u{E001}" })
+    }
+
     @Test func statusAndHistoryAfterApply() throws {
         let seatctl = try SeatctlRunner()
         try seatctl.copyExample("acme/seats.yaml", to: "seats.yaml")

@@ -58,9 +58,9 @@ struct EngineState {
     }
 
     private struct LicenseMark {
-        var isChanged: Bool
+        var isChanged = false
         /// Unassigned, not expired and owned.
-        var isFree: Bool
+        var isFree = false
         /// The next license its holder holds, or -1.
         var nextHeld: Int32 = -1
     }
@@ -181,7 +181,7 @@ struct EngineState {
                 break
             }
             guard isNamed || holder >= 0 || isFree else { continue }
-            let position = licenseAt[all[index].code] ?? newLicensePosition(all[index], isChanged: false)
+            let position = licenseAt[all[index].code] ?? newLicensePosition(all[index])
             if holder >= 0 { hold(position, by: holder) }
             if isFree { makeFree(position, plan: plan(licenses[position].plan)) }
         }
@@ -200,12 +200,11 @@ struct EngineState {
         return position
     }
 
-    private mutating func newLicensePosition(_ license: License, isChanged: Bool) -> Int {
+    private mutating func newLicensePosition(_ license: License) -> Int {
         let position = licenses.count
         licenses.append(license)
         licenseAt[license.code] = position
-        licenseMarks.append(LicenseMark(isChanged: isChanged, isFree: false))
-        if isChanged { changedLicenses.append(position) }
+        licenseMarks.append(LicenseMark())
         return position
     }
 
@@ -253,13 +252,11 @@ struct EngineState {
         return false
     }
 
-    /// Adds the license to what the user holds, unless it is there already.
+    /// Adds the license to what the user holds, unless it is there already
+    /// (a snapshot that lists a code twice): linked twice, the list would
+    /// loop.
     private mutating func hold(_ license: Int, by user: Int) {
-        var next = userMarks[user].firstHeld
-        while next >= 0 {
-            if next == license { return }
-            next = licenseMarks[Int(next)].nextHeld
-        }
+        guard !holdsAny(user, where: { $0 == license }) else { return }
         licenseMarks[license].nextHeld = userMarks[user].firstHeld
         userMarks[user].firstHeld = Int32(license)
     }
@@ -382,9 +379,9 @@ struct EngineState {
             let bought = try LicenseCode.sortedUnique(count: count) { drawn in try newCode { licenseAt[$0] != nil || drawn.contains($0) } }
             plans[plan].freed.reserveCapacity(plans[plan].freed.count + count)
             for code in bought {
-                let position = newLicensePosition(License(code: code, plan: planID, status: .active, createdAt: now, sequence: nextSequence),
-                                                  isChanged: true)
+                let position = newLicensePosition(License(code: code, plan: planID, status: .active, createdAt: now, sequence: nextSequence))
                 nextSequence += 1
+                licenseChanged(position)
                 makeFree(position, plan: plan)
             }
             plans[plan].owned = to

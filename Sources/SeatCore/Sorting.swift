@@ -8,8 +8,14 @@ extension Array {
     }
 
     private func isSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> Bool {
-        indices.dropFirst().allSatisfy { !areInIncreasingOrder(self[$0], self[$0 - 1]) }
+        isInOrder(count: count) { areInIncreasingOrder(self[$0], self[$1]) }
     }
+}
+
+/// True when no position of `0..<count` comes, by `precedes`, before the one
+/// ahead of it: one pass.
+private func isInOrder(count: Int, by precedes: (Int, Int) -> Bool) -> Bool {
+    (0..<count).dropFirst().allSatisfy { !precedes($0, $0 - 1) }
 }
 
 /// The positions `0..<count` in the order a stable sort by `precedes` (which
@@ -18,7 +24,7 @@ extension Array {
 /// where the elements are, rather than passing whole elements (and counting
 /// their strings' references) to each comparison.
 public func reordering(count: Int, by precedes: (Int, Int) -> Bool) -> [Int]? {
-    guard !(0..<count).dropFirst().allSatisfy({ !precedes($0, $0 - 1) }) else { return nil }
+    guard !isInOrder(count: count, by: precedes) else { return nil }
     // `sorted(by:)` is stable: positions that compare equal keep their order.
     return (0..<count).sorted(by: precedes)
 }
@@ -35,8 +41,7 @@ public func groupedOrder<Key: Hashable & Comparable>(count: Int, key: (Int) -> K
     for position in 0..<count { groups[key(position), default: []].append(position) }
     var order: [Int] = []
     order.reserveCapacity(count)
-    for key in groups.keys.sorted() {
-        let group = groups[key]!
+    for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
         if let within = reordering(count: group.count, by: { precedes(group[$0], group[$1]) }) {
             order.append(contentsOf: within.lazy.map { group[$0] })
         } else {

@@ -59,6 +59,7 @@ struct BillingScenario {
         try BillingEffect.compute(changeSet(changes, at: instant), on: snapshot, catalog: catalog)
     }
 
+    @discardableResult
     mutating func apply(_ changes: [Change], at instant: Date) throws -> BillingWrites {
         let set = changeSet(changes, at: instant)
         let engine = ApplyEngine(actor: "test", now: instant, catalog: catalog, drawCode: codes.draw, drawLineage: { "lineage" })

@@ -173,9 +173,7 @@ extension BillingWrites {
         // Records made in the rows' order (an account's first apply, whose
         // rows are its purchases) are that order already: 2,000,000 records
         // are not looked up one by one into a copy.
-        if self.licenses.count == licenses.count, licenses.indices.allSatisfy({ self.licenses.codes[$0] == licenses[$0].code }) {
-            return self.licenses
-        }
+        if self.licenses.isAligned(with: licenses) { return self.licenses }
         var ordered = LicenseRecords()
         ordered.reserveCapacity(self.licenses.count)
         for license in licenses {

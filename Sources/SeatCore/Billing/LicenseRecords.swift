@@ -102,11 +102,13 @@ public struct LicenseRecords: Sendable {
     /// *i* when the records are in the licenses' order (checked once, code
     /// by code), otherwise through a map built once.
     public func aligned(with licenses: [License]) -> Aligned {
-        guard codes.count == licenses.count else { return Aligned(records: records, byCode: map) }
-        for position in codes.indices where codes[position] != licenses[position].code {
-            return Aligned(records: records, byCode: map)
-        }
-        return Aligned(records: records, byCode: nil)
+        Aligned(records: records, byCode: isAligned(with: licenses) ? nil : map)
+    }
+
+    /// True when record *i* is license *i*'s, for every license: as many
+    /// records, with the licenses' codes in their order.
+    public func isAligned(with licenses: [License]) -> Bool {
+        codes.count == licenses.count && codes.indices.allSatisfy { codes[$0] == licenses[$0].code }
     }
 
     /// Records looked up by the position of their license (see ``aligned(with:)``).
